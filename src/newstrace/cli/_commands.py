@@ -1,0 +1,3 @@
+"""Imports every command module so that each registers its commands on the Typer app."""
+
+# One import per command module; add yours on its own line.

@@ -1,0 +1,82 @@
+"""Reading news from every input kind into :class:`~newstrace.model.Article` records, or Rejections with reasons.
+
+>>> from newstrace.read import read
+>>> items = list(read(["examples"]))  # doctest: +SKIP
+
+Every input record yields exactly one item, an Article or a Rejection, so ``read = articles + rejections`` here
+and ``read = articles + duplicates + rejections`` after the store drops ids it already holds.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Mapping
+
+from ..model import Article, Rejection
+from .base import DAMAGE, Item, Source, reject
+from .containers import inner_sources
+from .csvfile import read_csv
+from .detect import SNIFF_BYTES, detect
+from .html import read_html
+from .jsonl import read_json, read_jsonl
+from .parquet import read_parquet
+from .paths import Inputs, expand
+from .records import parse_mapping
+from .settings import DEFAULT_SETTINGS, ReadSettings
+from .text import read_text
+from .warc import read_warc
+
+__all__ = ["Inputs", "ReadSettings", "Source", "expand", "read", "read_source"]
+
+_READERS = {
+    "text": read_text, "jsonl": read_jsonl, "json": read_json, "csv": read_csv,
+    "tsv": lambda s, st: read_csv(s, st, tsv=True), "parquet": read_parquet, "html": read_html, "warc": read_warc,
+}
+MAX_NESTING = 4  # containers inside containers (a .zip of .gz files is 2)
+
+
+def read(paths: str | Iterable[str], *, mapping: Mapping[str, str] | list[str] | None = None,
+         settings: ReadSettings | None = None) -> Iterator[Article | Rejection]:
+    """Articles and Rejections from files, folders (recursively), globs, or ``"-"`` for stdin.
+
+    ``mapping`` overrides record field names (``{"text": "body_html"}`` or ``["text=body_html"]``).
+    """
+    settings = _settings(settings, mapping)
+    inputs = expand([paths] if isinstance(paths, str) else list(paths))
+    for src in inputs.sources:
+        yield from read_source(src, settings) if isinstance(src, Source) else (src,)
+
+
+def _settings(settings: ReadSettings | None, mapping: Mapping[str, str] | list[str] | None) -> ReadSettings:
+    settings = settings or DEFAULT_SETTINGS
+    if mapping:
+        from dataclasses import replace
+
+        settings = replace(settings, mapping={**settings.mapping, **parse_mapping(mapping)})
+    return settings
+
+
+def read_source(src: Source, settings: ReadSettings = DEFAULT_SETTINGS, _depth: int = 0) -> Iterator[Item]:
+    """Every item of one input unit; damage to the stream ends it with one ``truncated`` rejection."""
+    try:
+        with src.open() as f:
+            head = f.read(SNIFF_BYTES)
+    except DAMAGE as e:
+        yield reject(src, "truncated" if src.member else "unreadable", f"{type(e).__name__}: {e}")
+        return
+    kind = detect(src, head)
+    if kind in ("gz", "bz2", "xz", "zip"):
+        if _depth >= MAX_NESTING:
+            yield reject(src, "unsupported", f"containers nested deeper than {MAX_NESTING}")
+            return
+        for inner in inner_sources(src, kind, settings):
+            yield from read_source(inner, settings, _depth + 1) if isinstance(inner, Source) else (inner,)
+        return
+    count = 0
+    try:
+        for item in _READERS[kind](src, settings):
+            count += 1
+            yield item
+    except DAMAGE as e:
+        last = {"record": count + 1} if kind in ("jsonl", "json", "csv", "tsv", "parquet", "warc") else {}
+        yield reject(src, "truncated" if src.member or _depth else "unreadable",
+                     f"after {count} records: {type(e).__name__}: {e}", **last)

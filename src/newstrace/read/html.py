@@ -1,0 +1,57 @@
+"""HTML pages through trafilatura: main text, title, date and site name; scripts and navigation never reach text.
+
+The source that offsets refer to is the text trafilatura extracted (it starts with the headline, which is
+peeled into ``title`` with the map adjusted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from typing import Iterator
+
+import trafilatura
+
+from .base import Item, Source, TooLarge, build_article, read_limited, reject
+from .dates import parse_date
+from .decode import DecodeFailure, decode, repair_text
+from .plaintext import parse_plain
+from .settings import ReadSettings
+
+__all__ = ["html_item", "read_html"]
+
+
+def read_html(src: Source, settings: ReadSettings) -> Iterator[Item]:
+    """One article from an HTML file."""
+    try:
+        with src.open() as f:
+            data = read_limited(f, settings.max_article_bytes)
+    except TooLarge as e:
+        yield reject(src, "too-large", str(e))
+        return
+    yield html_item(src, settings, data)
+
+
+def html_item(src: Source, settings: ReadSettings, data: bytes, *, where: dict[str, int | None] | None = None,
+              url: str | None = None, published: dt.date | dt.datetime | None = None) -> Item:
+    """Extract one page; ``url`` and ``published`` (say from a WARC record) are used when the page lacks them."""
+    where = where or {}
+    try:
+        html = decode(data).text
+    except DecodeFailure as e:
+        return reject(src, e.reason, e.detail, **where)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                              include_tables=True, deduplicate=False)
+        except Exception as e:  # noqa: BLE001 (trafilatura/lxml raise many kinds on hostile markup)
+            return reject(src, "malformed", f"HTML extraction failed: {type(e).__name__}", **where)
+    if doc is None or not (getattr(doc, "text", None) or "").strip():
+        return reject(src, "empty", "no main text found in the page", **where)
+    title = repair_text(doc.title) if doc.title else None
+    p = parse_plain(doc.text, repair=settings.repair_mojibake, headers=False, title=title)
+    return build_article(
+        src, settings, text=p.text, offsets=p.offsets, where=where, outlet=doc.sitename or doc.hostname,
+        url=doc.url or url, title=title, published=parse_date(doc.date) or published, extras=p.extras,
+    )

@@ -1,0 +1,111 @@
+"""JSON Lines (one object per line) and JSON documents (an array of objects, or one object)."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any, Iterator
+
+from .base import Item, Source, TooLarge, read_limited, reject
+from .decode import DecodeFailure, decode
+from .records import record_item
+from .settings import ReadSettings
+
+__all__ = ["read_json", "read_jsonl"]
+
+# Keys under which JSON documents commonly nest their list of articles.
+_LIST_KEYS = ("articles", "data", "items", "records", "results", "docs", "documents", "rows")
+
+
+def _lines(f: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; ``None`` for a line longer than ``limit`` (its rest is skipped)."""
+    n = 0
+    while True:
+        line = f.readline(limit + 2)
+        if not line:
+            return
+        n += 1
+        if len(line) > limit + 1 and not line.endswith(b"\n"):
+            while (more := f.readline(1 << 20)) and not more.endswith(b"\n"):
+                pass
+            yield n, None
+            continue
+        yield n, line
+
+
+def read_jsonl(src: Source, settings: ReadSettings) -> Iterator[Item]:
+    """One record per non-blank line; a malformed line is rejected and the rest of the file still loads."""
+    record = 0
+    with src.open() as f:
+        for n, line in _lines(f, settings.max_article_bytes * 2):
+            if line is not None and not line.strip():
+                continue
+            record += 1
+            where = {"line": n, "record": record}
+            if line is None:
+                yield reject(src, "too-large", f"line longer than {settings.max_article_bytes * 2:,} bytes", **where)
+                continue
+            yield _line_item(src, settings, line, where)
+
+
+def _line_item(src: Source, settings: ReadSettings, line: bytes, where: dict[str, int | None]) -> Item:
+    try:
+        text = line.decode("utf-8-sig") if line.isascii() or _utf8(line) else decode(line).text
+    except DecodeFailure as e:
+        return reject(src, e.reason, e.detail, **where)
+    try:
+        obj: Any = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:
+        return reject(src, "malformed", f"not JSON: {getattr(e, 'msg', 'too deeply nested')}", **where)
+    if not isinstance(obj, dict):
+        return reject(src, "malformed", f"a JSON {type(obj).__name__}, not an object", **where)
+    return record_item(src, settings, obj, where)
+
+
+def _utf8(b: bytes) -> bool:
+    try:
+        b.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def read_json(src: Source, settings: ReadSettings) -> Iterator[Item]:
+    """A JSON array of objects, an object holding such a list, or one object; JSON Lines when it is not JSON."""
+    try:
+        with src.open() as f:
+            data = read_limited(f, settings.max_container_bytes)
+        text = decode(data).text
+    except TooLarge as e:
+        yield reject(src, "too-large", str(e))
+        return
+    except DecodeFailure as e:
+        yield reject(src, e.reason, e.detail)
+        return
+    try:
+        obj = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:
+        if text.lstrip().startswith("{") and "\n" in text.strip():
+            yield from read_jsonl(src, settings)
+        else:
+            yield reject(src, "malformed", f"not JSON: {getattr(e, 'msg', 'too deeply nested')}")
+        return
+    records = _records(obj)
+    if records is None:
+        yield reject(src, "malformed", "JSON holds no object or list of objects")
+        return
+    for i, rec in enumerate(records, 1):
+        if isinstance(rec, dict):
+            yield record_item(src, settings, rec, {"record": i})
+        else:
+            yield reject(src, "malformed", f"a JSON {type(rec).__name__}, not an object", record=i)
+
+
+def _records(obj: Any) -> list[Any] | None:
+    if isinstance(obj, list):
+        return obj
+    if isinstance(obj, dict):
+        for key in _LIST_KEYS:
+            if isinstance(obj.get(key), list) and any(isinstance(x, dict) for x in obj[key]):
+                return obj[key]
+        return [obj]
+    return None

@@ -1,3 +1,4 @@
 """Imports every command module so that each registers its commands on the Typer app."""
 
 # One import per command module; add yours on its own line.
+from . import ingest  # noqa: F401  (ingest, stats, export)

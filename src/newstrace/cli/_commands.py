@@ -2,3 +2,4 @@
 
 # One import per command module; add yours on its own line.
 from . import ingest  # noqa: F401  (ingest, stats, export)
+from . import demo  # noqa: F401  (demo)

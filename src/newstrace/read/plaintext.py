@@ -105,7 +105,7 @@ def _is_headline(source: str, lines: list[tuple[int, int, int]], i: int) -> bool
     rest = any(not blank(j) for j in range(i + 1, len(lines)))
     if not rest:
         return False
-    if blank(i + 1):
+    if blank(i + 1) or _meta(Parsed("", None), source[lines[i + 1][0]:lines[i + 1][1]]):
         return True
     s2, e2, _ = lines[i + 1]
     return len(source[s2:e2].strip()) <= HEADLINE_MAX_CHARS and blank(i + 2) and any(

@@ -31,17 +31,19 @@ def read_warc(src: Source, settings: ReadSettings) -> Iterator[Item]:
         it = ArchiveIterator(f, arc2warc=True)
         try:
             for rec in it:
-                offset = it.get_record_offset()
                 if rec.rec_type not in _CONTENT:
                     continue
                 n += 1
-                yield _record(src, settings, rec, {"record": n, "offset": offset})
+                data = rec.content_stream().read(settings.max_article_bytes + 1)
+                offset = it.get_record_offset()  # only after the content: it reads the record to its end
+                yield _record(src, settings, rec, data, {"record": n, "offset": offset})
         except (ArchiveLoadFailed, *DAMAGE) as e:
             reason = "truncated" if n else "malformed"
             yield reject(src, reason, f"{type(e).__name__}: {str(e)[:200]}", record=n + 1)
 
 
-def _record(src: Source, settings: ReadSettings, rec, where: dict[str, int | None]) -> Item:  # noqa: ANN001
+def _record(src: Source, settings: ReadSettings, rec, data: bytes,  # noqa: ANN001 (a warcio record)
+            where: dict[str, int | None]) -> Item:
     url = rec.rec_headers.get_header("WARC-Target-URI")
     published = parse_date(rec.rec_headers.get_header("WARC-Date"))
     if rec.http_headers is not None:
@@ -51,7 +53,6 @@ def _record(src: Source, settings: ReadSettings, rec, where: dict[str, int | Non
             return reject(src, "unsupported", f"HTTP status {status} for {url}", **where)
     else:
         ctype = rec.rec_headers.get_header("Content-Type") or ""
-    data = rec.content_stream().read(settings.max_article_bytes + 1)
     if len(data) > settings.max_article_bytes:
         return reject(src, "too-large", f"more than {settings.max_article_bytes:,} bytes", **where)
     ctype = ctype.split(";")[0].strip().lower()

@@ -46,6 +46,8 @@ _CREDIT = re.compile(
     re.I,
 )
 
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+
 
 @dataclass(slots=True)
 class Parsed:
@@ -143,7 +145,7 @@ def _caption_lines(source: str, lines: list[tuple[int, int, int]], first: int) -
     """Indexes of body lines that belong to photo-caption blocks.
 
     A short line holding a credit is a caption; a credit-only line (``(photo credit: X)``, ``Photo: X``) also
-    takes the short line just above it, the caption it credits.
+    takes the short line just above it, the caption it credits, unless that line ends a sentence.
     """
     short = lambda j: 0 < len(source[lines[j][0]:lines[j][1]].strip()) <= CAPTION_LINE_MAX_CHARS  # noqa: E731
     out: set[int] = set()
@@ -156,8 +158,8 @@ def _caption_lines(source: str, lines: list[tuple[int, int, int]], first: int) -
         if line[: m.start()].strip() or line[m.end():].strip():
             continue
         for j in range(i - 1, max(first, i - CAPTION_REACH) - 1, -1):
-            if not short(j):
-                break
+            if not short(j) or _SENTENCE_END.search(source[lines[j][0]:lines[j][1]]):
+                break  # a line ending a sentence is body text more often than a caption
             out.add(j)
     return out
 
@@ -196,9 +198,9 @@ def parse_plain(source: str, *, repair: bool = True, headers: bool = True, title
     for i in sorted(captions):
         s, e, _ = lines[i]
         _note(p, "captions", source, s, e)
-        for m in _CREDIT.finditer(source, s, e):
+        for m in _CREDIT.finditer(source[s:e]):
             g = "a" if m.group("a") is not None else "b"
-            _note(p, "photo_credits", source, m.start(g), m.end(g))
+            _note(p, "photo_credits", source, s + m.start(g), s + m.end(g))
     keep: list[tuple[int, int]] = []
     cur = start
     for i in sorted(captions):

@@ -9,13 +9,14 @@ gap. Overlapping passages in either text keep the better one. All indices are se
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from .prep import Prepared
 from .seeds import SentenceSim, fragment_cosine
 
-__all__ = ["Cluster", "cluster_seeds", "resolve_overlaps", "validate"]
+__all__ = ["Cluster", "cluster_seeds", "grow", "resolve_overlaps", "shrink", "validate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +100,75 @@ def resolve_overlaps(clusters: list[Cluster], sim: SentenceSim) -> list[Cluster]
                 continue
         kept.append(c)
     return sorted(kept, key=lambda c: (c.a0, c.b0))
+
+
+def _best_partner(sim: SentenceSim, side: int, k: int, lo: int, hi: int, weak: float) -> int | None:
+    """The sentence in ``[lo, hi]`` of the other text most similar to sentence ``k``, if its cosine > weak."""
+    m = sim.cos if side == 0 else sim.cos.T
+    if k < 0 or k >= m.shape[0]:
+        return None
+    lo, hi = max(lo, 0), min(hi, m.shape[1] - 1)
+    if hi < lo:
+        return None
+    row = m[k, lo : hi + 1]
+    j = int(np.argmax(row))
+    return lo + j if row[j] > weak else None
+
+
+def grow(c: Cluster, sim: SentenceSim, *, weak: float, frac: float, diag_weak: float, reach: int = 1,
+         in_line: Callable[[int, int], bool] | None = None) -> Cluster:
+    """Add the sentences just outside a passage when they resemble the other side's edge region (cos > weak).
+
+    Rewritten passages often keep one or two sentences too changed to seed on their own; they sit right next
+    to the seeds. Each step looks at the next sentence beyond each end, on each side, paired with a sentence
+    within ``reach`` of the other side's range. The bar is ``weak`` or ``frac`` times the passage's mean seed
+    cosine, whichever is higher: next to a verbatim copy, a loosely similar sentence is not part of it. The
+    diagonal neighbours (the sentences just before both starts, just after both ends) need only ``diag_weak``
+    (or a quarter of that relative bar), or ``in_line(i, j)`` (say, a run of shared words): lying in line with
+    the passage is evidence in itself.
+    """
+    mean = float(sim.cos[c.seeds[:, 0], c.seeds[:, 1]].mean())
+    weak, diag = max(weak, frac * mean), max(diag_weak, frac * mean / 2)
+    seeds = [tuple(x) for x in c.seeds.tolist()]
+    a0, a1, b0, b1 = c.a0, c.a1, c.b0, c.b1
+    changed = True
+    while changed:
+        changed = False
+        for i, j in ((a0 - 1, b0 - 1), (a1 + 1, b1 + 1)):
+            if 0 <= i < sim.cos.shape[0] and 0 <= j < sim.cos.shape[1] and (
+                    sim.cos[i, j] > diag or (in_line is not None and in_line(i, j))):
+                seeds.append((i, j))
+                a0, a1, b0, b1 = min(a0, i), max(a1, i), min(b0, j), max(b1, j)
+                changed = True
+        for side, k in ((0, a0 - 1), (0, a1 + 1), (1, b0 - 1), (1, b1 + 1)):
+            lo, hi = (b0 - reach, b1 + reach) if side == 0 else (a0 - reach, a1 + reach)
+            j = _best_partner(sim, side, k, lo, hi, weak)
+            if j is None:
+                continue
+            seeds.append((k, j) if side == 0 else (j, k))
+            a0, a1 = min(a0, seeds[-1][0]), max(a1, seeds[-1][0])
+            b0, b1 = min(b0, seeds[-1][1]), max(b1, seeds[-1][1])
+            changed = True
+    return Cluster(a0, a1, b0, b1, np.asarray(seeds, dtype=np.int64), c.sim)
+
+
+def shrink(c: Cluster, sim: SentenceSim, *, frac: float) -> Cluster:
+    """Trim end seeds (first or last along A or along B) whose cosine is under ``frac`` times the best seed's.
+
+    Gap clustering lets a loosely similar sentence a few sentences away join a close copy; it shows as a weak
+    seed at an end of the passage.
+    """
+    s = c.seeds
+    cos = sim.cos[s[:, 0], s[:, 1]]
+    bar = frac * float(cos.max())
+    keep = np.ones(len(s), dtype=bool)
+    changed = True
+    while changed and keep.sum() > 1:
+        changed = False
+        for side in (0, 1):
+            idx = np.flatnonzero(keep)
+            for k in (idx[np.argmin(s[idx, side])], idx[np.argmax(s[idx, side])]):
+                if keep.sum() > 1 and cos[k] < bar and keep[k]:
+                    keep[k] = False
+                    changed = True
+    return Cluster.of(s[keep], c.sim)

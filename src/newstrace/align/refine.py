@@ -1,8 +1,9 @@
-"""Refinement: move a passage's ends from sentence borders to the first and last words its seeds share.
+"""Refinement: move a passage's ends from sentence borders to the words its seeds share.
 
 Sentence splitting rarely agrees with where reuse starts (a copied passage often begins mid-sentence, or a
-missing space merges two sentences). Each seed (a sentence pair) is aligned word by word on stems; the passage
-spans from the earliest to the latest matched word over all its seeds, in each text.
+missing space merges two sentences). Each seed (a sentence pair) is aligned word by word on stems; seeds that
+explain no words the passage's other seeds have not already matched are dropped (a sentence repeated nearby);
+the passage then spans from its first to its last anchored matched word, in each text.
 """
 
 from __future__ import annotations
@@ -12,42 +13,85 @@ from rapidfuzz.distance import Indel
 
 from .prep import Prepared
 
-__all__ = ["dedupe_seeds", "matched_span"]
+__all__ = ["Block", "dedupe_seeds", "longest_block", "matched_span", "seed_blocks", "seed_word_similarity"]
+
+# A seed must match at least this many words, in each text, that no stronger seed of its passage matched.
+# 2: a sentence split in two keeps both halves, a stray repeat of an already matched sentence goes.
+MIN_NEW_WORDS = 2
+# An end of a passage is anchored by a run of at least this many matched words, or by a shorter run no more
+# than ANCHOR_GAP words from the next one (read from PAN 02 cases where a lone shared word pulled an end out).
+ANCHOR_WORDS = 3
+ANCHOR_GAP = 6
+
+Block = tuple[int, int, int]  # (word index in A, word index in B, length in words)
 
 
 def _block_ok(p: Prepared, w0: int, size: int) -> bool:
-    """A matched block anchors an end if it is two words or more, or one content word."""
+    """A matched block counts if it is two words or more, or one content word."""
     return size >= 2 or (size == 1 and bool(p.content[w0]))
 
 
-def seed_match(a: Prepared, i: int, b: Prepared, j: int) -> tuple[int, int, int, int] | None:
-    """Word index ranges ``(a_first, a_last, b_first, b_last)`` (inclusive) matched between sentences i and j."""
+def seed_blocks(a: Prepared, i: int, b: Prepared, j: int) -> list[Block]:
+    """Blocks of words matched (on stems, in order) between sentence i of A and sentence j of B."""
     a0, a1 = (int(x) for x in a.sent_words[i])
     b0, b1 = (int(x) for x in b.sent_words[j])
     if a1 <= a0 or b1 <= b0:
-        return None
-    blocks = [m for m in Indel.editops(a.word_stem[a0:a1], b.word_stem[b0:b1]).as_matching_blocks()
-              if m.size and _block_ok(a, a0 + m.a, m.size)]
+        return []
+    return [(a0 + m.a, b0 + m.b, m.size)
+            for m in Indel.editops(a.word_stem[a0:a1], b.word_stem[b0:b1]).as_matching_blocks()
+            if m.size and _block_ok(a, a0 + m.a, m.size)]
+
+
+def longest_block(a: Prepared, i: int, b: Prepared, j: int) -> int:
+    """The longest run of words sentences i of A and j of B share, in words."""
+    return max((n for _, _, n in seed_blocks(a, i, b, j)), default=0)
+
+
+def _anchor(blocks: list[Block], side: int) -> list[Block]:
+    """Drop small blocks that stand far out at either end along ``side``."""
+    bl = sorted(blocks, key=lambda x: x[side])
+    while len(bl) > 1 and bl[0][2] < ANCHOR_WORDS and bl[1][side] - (bl[0][side] + bl[0][2]) > ANCHOR_GAP:
+        bl.pop(0)
+    while len(bl) > 1 and bl[-1][2] < ANCHOR_WORDS and bl[-1][side] - (bl[-2][side] + bl[-2][2]) > ANCHOR_GAP:
+        bl.pop()
+    return bl
+
+
+def matched_span(a: Prepared, b: Prepared, seeds: np.ndarray, *, explain: bool = True
+                 ) -> tuple[int, int, int, int] | None:
+    """Character span ``(a_start, a_end, b_start, b_end)`` from the first to the last anchored shared word.
+
+    With ``explain`` (not for summaries), seeds are taken strongest first and kept only when they match
+    :data:`MIN_NEW_WORDS` new words in both texts.
+    """
+    per_seed = [seed_blocks(a, int(i), b, int(j)) for i, j in seeds]
+    blocks: list[Block] = []
+    seen_a: set[int] = set()
+    seen_b: set[int] = set()
+    for bl in sorted(per_seed, key=lambda x: -sum(n for _, _, n in x)):
+        wa = {x + k for x, _, n in bl for k in range(n)}
+        wb = {y + k for _, y, n in bl for k in range(n)}
+        if explain and blocks and (len(wa - seen_a) < MIN_NEW_WORDS or len(wb - seen_b) < MIN_NEW_WORDS):
+            continue
+        seen_a |= wa
+        seen_b |= wb
+        blocks += bl
     if not blocks:
         return None
-    first, last = blocks[0], blocks[-1]
-    return a0 + first.a, a0 + last.a + last.size - 1, b0 + first.b, b0 + last.b + last.size - 1
+    ba, bb = _anchor(blocks, 0), _anchor(blocks, 1)
+    fa, la = ba[0][0], ba[-1][0] + ba[-1][2] - 1
+    fb, lb = bb[0][1], bb[-1][1] + bb[-1][2] - 1
+    return (*_widen(a.text, int(a.word_spans[fa, 0]), int(a.word_spans[la, 1])),
+            *_widen(b.text, int(b.word_spans[fb, 0]), int(b.word_spans[lb, 1])))
 
 
-def matched_span(a: Prepared, b: Prepared, seeds: np.ndarray) -> tuple[int, int, int, int] | None:
-    """Character span ``(a_start, a_end, b_start, b_end)`` from the first to the last word the seeds share."""
-    fa = la = fb = lb = None
-    for i, j in seeds:
-        m = seed_match(a, int(i), b, int(j))
-        if m is None:
-            continue
-        fa = m[0] if fa is None else min(fa, m[0])
-        la = m[1] if la is None else max(la, m[1])
-        fb = m[2] if fb is None else min(fb, m[2])
-        lb = m[3] if lb is None else max(lb, m[3])
-    if fa is None:
-        return None
-    return (int(a.word_spans[fa, 0]), int(a.word_spans[la, 1]), int(b.word_spans[fb, 0]), int(b.word_spans[lb, 1]))
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the punctuation glued to a span's ends (an opening quote before, a full stop after)."""
+    while start > 0 and not text[start - 1].isspace() and not text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and not text[end].isspace() and not text[end].isalnum():
+        end += 1
+    return start, end
 
 
 # A sentence may seed with this many neighbouring sentences of the other text around its in-line partner
@@ -74,3 +118,11 @@ def dedupe_seeds(seeds: np.ndarray) -> np.ndarray:
         other = np.asarray([best[int(x)] for x in seeds[:, side]])
         keep &= np.abs(seeds[:, 1 - side] - other) <= DEDUPE_SPAN
     return seeds[keep]
+
+
+def seed_word_similarity(a: Prepared, b: Prepared, seeds: np.ndarray) -> float:
+    """Mean word-level (stem) Indel similarity of the seeds' sentence pairs: 1.0 copied, ~0.3 reworded."""
+    if len(seeds) == 0:
+        return 0.0
+    return float(np.mean([Indel.normalized_similarity(a.word_stem[slice(*a.sent_words[i])],
+                                                      b.word_stem[slice(*b.sent_words[j])]) for i, j in seeds]))

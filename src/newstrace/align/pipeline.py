@@ -1,0 +1,75 @@
+"""The alignment pipeline: seeds → clusters (normal and summary) → trimmed and grown → word-level ends → kinds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .extend import Cluster, cluster_seeds, grow, resolve_overlaps, shrink, validate
+from .kinds import classify, word_similarity
+from .prep import Prepared
+from .refine import dedupe_seeds, longest_block, matched_span, seed_word_similarity
+from .seeds import SentenceSim, seeds, sentence_similarity
+from .types import DEFAULTS, AlignSettings, Passage
+
+__all__ = ["align", "candidates"]
+
+
+def _clusters(sd: np.ndarray, a: Prepared, b: Prepared, sim: SentenceSim, gap_a: int, gap_b: int,
+              s: AlignSettings) -> list[Cluster]:
+    cl = validate(cluster_seeds(sd, gap_a, gap_b), a, b, sim, gap_a=gap_a, gap_b=gap_b, min_sim=s.min_sim)
+    return resolve_overlaps(cl, sim)
+
+
+def _span_chars(c: Cluster, a: Prepared, b: Prepared) -> tuple[int, int]:
+    return (int(a.sent_spans[c.a1, 1] - a.sent_spans[c.a0, 0]), int(b.sent_spans[c.b1, 1] - b.sent_spans[c.b0, 0]))
+
+
+def _summaries(sd: np.ndarray, a: Prepared, b: Prepared, sim: SentenceSim, s: AlignSettings) -> list[Cluster]:
+    """Clusters that read as a summary of one side by the other, decided from the pair itself."""
+    out: list[Cluster] = []
+    for side in (0, 1):
+        ga, gb = (s.summary_gap, s.gap) if side == 0 else (s.gap, s.summary_gap)
+        for c in _clusters(sd, a, b, sim, ga, gb, s):
+            la, lb = _span_chars(c, a, b)
+            long, short = (la, lb) if side == 0 else (lb, la)
+            if (len(c.seeds) >= s.summary_seeds and long >= s.summary_ratio * short
+                    and seed_word_similarity(a, b, c.seeds) < s.summary_max_word_sim):
+                out.append(c)
+    return resolve_overlaps(out, sim)
+
+
+def _overlaps(c: Cluster, others: list[Cluster]) -> bool:
+    return any(min(c.a1, o.a1) >= max(c.a0, o.a0) or min(c.b1, o.b1) >= max(c.b0, o.b0) for o in others)
+
+
+def candidates(a: Prepared, b: Prepared, s: AlignSettings = DEFAULTS) -> list[tuple[Cluster, bool]]:
+    """The clusters that become passages, each with whether it is a summary (before character filtering)."""
+    if a.n_sents == 0 or b.n_sents == 0:
+        return []
+    sim = sentence_similarity(a, b)
+    sd = seeds(sim, min_cos=s.min_cos, min_dice=s.min_dice, best_frac=s.best_frac)
+    summ = _summaries(sd, a, b, sim, s)
+    out = []
+    for c in _clusters(sd, a, b, sim, s.gap, s.gap, s):
+        if _overlaps(c, summ):
+            continue
+        c = shrink(Cluster.of(dedupe_seeds(c.seeds), c.sim), sim, frac=s.shrink_frac)
+        out.append((grow(c, sim, weak=s.weak_cos, frac=s.grow_frac, diag_weak=s.diag_cos,
+                         in_line=lambda i, j: longest_block(a, i, b, j) >= s.grow_block), False))
+    return out + [(c, True) for c in summ]
+
+
+def align(a: Prepared, b: Prepared, settings: AlignSettings = DEFAULTS) -> list[Passage]:
+    """The reused passages between two prepared texts, ordered by their start in A."""
+    s = settings
+    out = []
+    for c, is_summary in candidates(a, b, s):
+        span = matched_span(a, b, c.seeds, explain=not is_summary)
+        if span is None:
+            continue
+        a0, a1, b0, b1 = span
+        if a1 - a0 < s.min_chars or b1 - b0 < s.min_chars:
+            continue
+        ws = word_similarity(a, (a0, a1), b, (b0, b1))
+        out.append(Passage(a0, a1, b0, b1, classify(ws), round(max(ws, c.sim), 4)))
+    return sorted(out, key=lambda p: (p.a_start, p.b_start))

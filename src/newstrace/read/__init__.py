@@ -15,7 +15,7 @@ from ..model import Article, Rejection
 from .base import DAMAGE, Item, Source, reject
 from .containers import inner_sources
 from .csvfile import read_csv
-from .detect import SNIFF_BYTES, detect
+from .detect import SNIFF_BYTES, detect, sniff
 from .html import read_html
 from .jsonl import read_json, read_jsonl
 from .parquet import read_parquet
@@ -65,6 +65,9 @@ def read_source(src: Source, settings: ReadSettings = DEFAULT_SETTINGS, _depth: 
         return
     kind = detect(src, head)
     if kind in ("gz", "bz2", "xz", "zip"):
+        if sniff(head) != kind:
+            yield reject(src, "malformed", f"named like a {kind} file but its first bytes are not {kind} data")
+            return
         if _depth >= MAX_NESTING:
             yield reject(src, "unsupported", f"containers nested deeper than {MAX_NESTING}")
             return

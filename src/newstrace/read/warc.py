@@ -37,7 +37,8 @@ def read_warc(src: Source, settings: ReadSettings) -> Iterator[Item]:
                 data = rec.content_stream().read(settings.max_article_bytes + 1)
                 offset = it.get_record_offset()  # only after the content: it reads the record to its end
                 yield _record(src, settings, rec, data, {"record": n, "offset": offset})
-        except (ArchiveLoadFailed, *DAMAGE) as e:
+        except (ArchiveLoadFailed, *DAMAGE, AttributeError, ValueError, KeyError, IndexError) as e:
+            # warcio meets damaged headers with whatever the parsing line happened to raise
             reason = "truncated" if n else "malformed"
             yield reject(src, reason, f"{type(e).__name__}: {str(e)[:200]}", record=n + 1)
 

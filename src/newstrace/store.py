@@ -74,7 +74,7 @@ class Store:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as e:
             raise StoreError(f"cannot open store {self.path}: {e}") from None
-        if not read_only:
+        if not read_only and not self._rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'meta'"):
             self.ensure_schema("core", _CORE, version=SCHEMA_VERSION)
         self._check_version()
 

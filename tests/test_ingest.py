@@ -1,0 +1,66 @@
+import gzip
+from pathlib import Path
+
+from newstrace.ingest import ingest
+from newstrace.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+BODY = "The harbour reopened on Wednesday after repairs to the sea wall, the port authority said in a statement."
+
+
+def test_count_identity_duplicates_and_rejections(tmp_path):
+    db = tmp_path / "s.duckdb"
+    tmp_path = tmp_path / "in"
+    tmp_path.mkdir()
+    (tmp_path / "a.txt").write_text("Sea wall repaired\n\n" + BODY)
+    (tmp_path / "copy.txt").write_text("Sea wall repaired\n\n" + BODY)
+    (tmp_path / "b.jsonl").write_text('{"id": "j1", "text": "%s"}\nnot json\n{"id": "j1", "text": "x"}\n' % BODY)
+    (tmp_path / "notes.md").write_text("skipped: unknown extension in a folder walk")
+    seen = []
+    report = ingest([tmp_path], db=db, on_rejection=seen.append)
+    assert (report.read, report.articles, report.duplicates, report.rejections) == (5, 2, 2, 1)
+    assert report.balanced and report.summary() == "read 5 = 2 articles + 2 duplicates + 1 rejections"
+    assert [r.reason for r in seen] == ["malformed"] and report.by_reason == {"malformed": 1}
+    assert report.skipped_files == [str(tmp_path / "notes.md")]
+    again = ingest([tmp_path], db=db)
+    assert (again.articles, again.duplicates, again.rejections) == (0, 4, 1)
+    with Store(db, read_only=True) as s:
+        assert s.stats() == {"articles": 2, "rejected": 2, "outlets": 0, "runs": 2}
+        runs = s.con.execute('SELECT run, "read", articles, duplicates, rejections FROM runs ORDER BY run').fetchall()
+        assert runs == [(1, 5, 2, 2, 1), (2, 5, 0, 4, 1)]
+
+
+def test_batches_and_new_ids(tmp_path, monkeypatch):
+    import newstrace.ingest as mod
+
+    monkeypatch.setattr(mod, "BATCH_ARTICLES", 7)
+    lines = "".join('{"id": "r%d", "text": "%s %d"}\n' % (i, BODY, i) for i in range(30))
+    (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(lines.encode()))
+    with Store(":memory:") as s:
+        report = ingest(tmp_path / "a.jsonl.gz", db=s)
+        assert report.articles == 30 and report.new_ids == [f"r{i}" for i in range(30)]
+        assert [a.id for a in s.articles(since_seq=28)] == ["r28", "r29"]
+
+
+def test_examples_corpus_ingests_cleanly(tmp_path):
+    report = ingest([REPO / "examples"], db=tmp_path / "s.duckdb")
+    assert (report.read, report.articles, report.rejections) == (6, 6, 0)
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        arts = {a.outlet: a for a in s.articles()}
+    assert set(arts) == {"Northshore Wire", "Varrow Evening Post", "Coastline Daily", "The Maritime Ledger",
+                         "The County Herald", "Harbour Gazette"}
+    assert all(a.title and a.published and 300 <= len(a.text.split()) <= 700 for a in arts.values())
+    assert "according to Northshore Wire" in arts["Varrow Evening Post"].text
+    assert "Northshore Wire" not in arts["Coastline Daily"].text
+    shared = "The East Quay terminal handles about a fifth of the grain exported through the region's ports"
+    assert shared in arts["The Maritime Ledger"].text and shared in arts["Northshore Wire"].text
+
+
+def test_shared_acceptance(shared_data, tmp_path):
+    paths = [shared_data / "polnear/train/text", shared_data / "polnear/dev/text",
+             shared_data / "story-chains/articles.csv"]
+    report = ingest(paths, db=tmp_path / "s.duckdb")
+    assert report.rejections == 0 and report.balanced and report.read == 1024
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        outlets = s.con.execute("SELECT count(DISTINCT outlet) FROM articles WHERE origin_path LIKE '%.csv'").fetchall()
+    assert outlets[0][0] > 10

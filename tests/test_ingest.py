@@ -1,4 +1,5 @@
 import gzip
+import importlib
 from pathlib import Path
 
 from newstrace.ingest import ingest
@@ -31,8 +32,7 @@ def test_count_identity_duplicates_and_rejections(tmp_path):
 
 
 def test_batches_and_new_ids(tmp_path, monkeypatch):
-    import newstrace.ingest as mod
-
+    mod = importlib.import_module("newstrace.ingest")  # the module, not the function newstrace exports
     monkeypatch.setattr(mod, "BATCH_ARTICLES", 7)
     lines = "".join('{"id": "r%d", "text": "%s %d"}\n' % (i, BODY, i) for i in range(30))
     (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(lines.encode()))

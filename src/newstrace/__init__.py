@@ -10,19 +10,27 @@ from __future__ import annotations
 
 from .errors import ConfigError, InputError, NewstraceError, StoreError
 from .model import Article, OffsetMap, Origin, Rejection, Segment, Span
+from .read import ReadSettings, read  # the functions shadow their module names on purpose: newstrace.read(...)
+from .ingest import IngestReport, ingest
+from .store import Store
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Article",
     "ConfigError",
+    "IngestReport",
     "InputError",
     "NewstraceError",
     "OffsetMap",
     "Origin",
+    "ReadSettings",
     "Rejection",
     "Segment",
     "Span",
+    "Store",
     "StoreError",
     "__version__",
+    "ingest",
+    "read",
 ]

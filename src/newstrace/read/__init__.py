@@ -9,28 +9,31 @@ and ``read = articles + duplicates + rejections`` after the store drops ids it a
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Mapping
+import importlib
+from typing import Callable, Iterable, Iterator, Mapping
 
 from ..model import Article, Rejection
 from .base import DAMAGE, Item, Source, reject
 from .containers import inner_sources
-from .csvfile import read_csv
 from .detect import SNIFF_BYTES, detect, sniff
-from .html import read_html
-from .jsonl import read_json, read_jsonl
-from .parquet import read_parquet
 from .paths import Inputs, expand
 from .records import parse_mapping
 from .settings import DEFAULT_SETTINGS, ReadSettings
-from .text import read_text
-from .warc import read_warc
 
 __all__ = ["Inputs", "ReadSettings", "Source", "expand", "read", "read_source"]
 
+# kind -> (module, function). Imported on first use: trafilatura and pyarrow take most of a second to import,
+# and a folder of text files needs neither.
 _READERS = {
-    "text": read_text, "jsonl": read_jsonl, "json": read_json, "csv": read_csv,
-    "tsv": lambda s, st: read_csv(s, st, tsv=True), "parquet": read_parquet, "html": read_html, "warc": read_warc,
+    "text": ("text", "read_text"), "jsonl": ("jsonl", "read_jsonl"), "json": ("jsonl", "read_json"),
+    "csv": ("csvfile", "read_csv"), "tsv": ("csvfile", "read_tsv"), "parquet": ("parquet", "read_parquet"),
+    "html": ("html", "read_html"), "warc": ("warc", "read_warc"),
 }
+
+
+def _reader(kind: str) -> Callable[[Source, ReadSettings], Iterator[Item]]:
+    module, name = _READERS[kind]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 MAX_NESTING = 4  # containers inside containers (a .zip of .gz files is 2)
 
 
@@ -76,7 +79,7 @@ def read_source(src: Source, settings: ReadSettings = DEFAULT_SETTINGS, _depth: 
         return
     count = 0
     try:
-        for item in _READERS[kind](src, settings):
+        for item in _reader(kind)(src, settings):
             count += 1
             yield item
     except DAMAGE as e:

@@ -16,7 +16,7 @@ from .decode import DecodeFailure, decode
 from .records import record_item, resolve_columns
 from .settings import ReadSettings
 
-__all__ = ["read_csv"]
+__all__ = ["read_csv", "read_tsv"]
 
 # A quoted field may hold newlines; after this many physical lines an unclosed quote is taken as broken.
 # The longest multi-line record in story-chains/articles.csv spans 1 line; long-form articles with a paragraph
@@ -60,6 +60,11 @@ def read_csv(src: Source, settings: ReadSettings, *, tsv: bool = False) -> Itera
             record += 1
             where = {"line": first, "record": record}
             yield _row_item(src, settings, raw, where, header, columns, delim, quoting)
+
+
+def read_tsv(src: Source, settings: ReadSettings) -> Iterator[Item]:
+    """Articles from a tab-separated file with a header row (unquoted: one row per line)."""
+    return read_csv(src, settings, tsv=True)
 
 
 def _records(lines: Iterator[tuple[int, bytes]], quoted: bool,

@@ -1,0 +1,127 @@
+"""Outlet credits: phrases that name another outlet or agency as the source of the article's information.
+
+Recognised: "according to (the) X", "X reported/said/quoted", "told X", "quoted by X", "published by X",
+"in an interview with X", "the (Palestinian) news agency X", "(X) —" datelines and "X contributed (reporting
+| to this report)" lines. X is a known alias from ``outlets.tsv`` (canonical name, kind, aliases; extend it
+with :meth:`OutletTable.extend` or a TSV of your own) or, for an unknown outlet, a capitalised name whose
+last word marks an outlet ("News Agency", "Post", "Times", ...), kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..model import Article, Span
+from .model import Credit
+
+__all__ = ["OutletTable", "default_table", "find_credits"]
+
+_TABLE_PATH = Path(__file__).with_name("outlets.tsv")
+_OUTLET_HEADS = ("News Agency", "Agency", "News", "Post", "Times", "Journal", "Press", "Herald", "Tribune",
+                 "Gazette", "TV", "Television", "Radio", "Network", "Daily", "Channel", "Magazine",
+                 "Broadcasting Corporation", "Broadcasting", "Chronicle", "Observer", "Telegraph", "Wire", "Star", "Sun",
+                 "Globe", "Mail", "Express", "Examiner", "Inquirer", "Record", "Courier", "Dispatch", "Sentinel",
+                 "Register", "Bulletin")
+_CAPW = r"(?:[A-Z][\w’'&.\-]*|of|the|and|for)"
+_UNKNOWN = rf"(?:the\s+)?[A-Z][\w’'&.\-]*(?:\s+{_CAPW})*?\s+(?:{'|'.join(_OUTLET_HEADS)})\b"
+
+
+@dataclass
+class OutletTable:
+    """Canonical outlet names and their aliases; ``canonical(alias)`` normalises a mention."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_tsv(cls, path: str | Path) -> "OutletTable":
+        t = cls()
+        t.extend_tsv(path)
+        return t
+
+    def extend_tsv(self, path: str | Path) -> None:
+        """Add the rows of a TSV file: ``canonical<TAB>kind<TAB>alias|alias|...`` (``#`` starts a comment)."""
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as ex:
+            raise ConfigError(f"cannot read outlet table {path}: {ex}") from ex
+        for n, line in enumerate(lines, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) < 2:
+                raise ConfigError(f"{path}:{n}: expected canonical<TAB>kind<TAB>aliases")
+            self.extend(cols[0], cols[2].split("|") if len(cols) > 2 else [], kind=cols[1])
+
+    def extend(self, canonical: str, aliases: list[str], *, kind: str = "outlet") -> None:
+        """Add an outlet and its aliases (the canonical name is always an alias of itself)."""
+        for a in [canonical, *aliases]:
+            if a.strip():
+                self.aliases[a.strip()] = canonical
+        self.kinds[canonical] = kind
+        self.__dict__.pop("_rx", None)
+
+    def pattern(self) -> str:
+        return "|".join(re.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
+
+    def canonical(self, mention: str) -> str:
+        m = mention.strip()
+        if m in self.aliases:
+            return self.aliases[m]
+        if m.lower().startswith("the ") and m[4:] in self.aliases:
+            return self.aliases[m[4:]]
+        inner = [a for a in self.aliases if len(a) > 2 and re.search(rf"(?<![\w-]){re.escape(a)}$", m)]
+        return self.aliases[max(inner, key=len)] if inner else m
+
+
+@lru_cache(maxsize=1)
+def default_table() -> OutletTable:
+    """The built-in table (``outlets.tsv`` in this package)."""
+    return OutletTable.from_tsv(_TABLE_PATH)
+
+
+@lru_cache(maxsize=8)
+def _patterns(alias_rx: str) -> list[tuple[str, re.Pattern[str]]]:
+    x = rf"(?P<o>(?<![\w-])(?:{alias_rx})(?![\w-])|{_UNKNOWN})"
+    adj = r"(?:the\s+)?(?:[A-Z][\w’'\-]*\s+)??"
+    return [
+        ("according-to", re.compile(rf"\b[Aa]ccording\s+to\s+(?:a\s+report\s+(?:by|in|from)\s+)?{adj}{x}")),
+        ("agency", re.compile(rf"\b(?:the\s+)?(?:[A-Z][\w\-]*\s+)?(?:news\s+agency|news\s+site|newspaper|"
+                              rf"daily|broadcaster|outlet|channel|website)\s+{x}")),
+        ("reported", re.compile(rf"{x}\s+(?:has\s+|had\s+)?(?:reported|reports|said|says|quoted|cited|"
+                                rf"revealed|first\s+reported|broke\s+the\s+news)\b")),
+        ("reported", re.compile(rf"\b(?:quoted|reported|published|cited|carried)\s+by\s+{adj}{x}")),
+        ("told", re.compile(rf"\b(?:told|tells|telling|in\s+an\s+interview\s+with|speaking\s+to)\s+{adj}{x}")),
+        ("dateline", re.compile(rf"(?m)^[^\n()]{{0,60}}\((?P<o>{alias_rx}|[A-Z][\w .&\-]{{1,30}})\)\s*[—–-]")),
+        ("contributed", re.compile(rf"{x}\s+contributed\s+(?:reporting|to\s+this\s+(?:report|story))")),
+    ]
+
+
+def find_credits(article: Article | str, table: OutletTable | None = None) -> list[Credit]:
+    """Outlet credits in the article, in text order, one per phrase (overlapping finds keep the longest)."""
+    text = article.text if isinstance(article, Article) else article
+    tab = table or default_table()
+    found: list[tuple[int, int, str, str]] = []
+    for kind, rx in _patterns(tab.pattern()):
+        for m in rx.finditer(text):
+            name = m.group("o")
+            start = m.start() if kind != "dateline" else m.start("o") - 1
+            found.append((start, m.end(), tab.canonical(_strip(name)), kind))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out: list[Credit] = []
+    for s, e, outlet, kind in found:
+        if out and s < out[-1].span.end:
+            continue
+        while e > s and text[e - 1] in " \t—–-":
+            e -= 1
+        out.append(Credit(outlet=outlet, span=Span(s, e), kind=kind))
+    return out
+
+
+def _strip(name: str) -> str:
+    name = re.sub(r"\s+", " ", name.strip())
+    return name[4:] if name.startswith(("the ", "The ")) and name[4:5].isupper() and " " in name[4:] else name

@@ -1,0 +1,185 @@
+"""Tokens and token features for the attribution tagger.
+
+Tokens are words (the shared :data:`newstrace.tokens.WORD_RE`) and single punctuation marks, each a
+``(start, end)`` span into the text. Features are strings for a CRF: the word and its neighbours, shape, cue
+lexicon class, quote depth, and the token's place relative to the nearest cue word and to its sentence.
+Word-level features are cached per word type, so a document costs a few list concatenations per token.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..tokens import STOPWORDS, WORD_RE, sentences, stem
+from .cues import PRONOUNS, SPEAKER_ROLES, cue_class
+from .marks import depth_array
+
+__all__ = ["TOKEN_RE", "tokenize", "featurize"]
+
+TOKEN_RE = re.compile(WORD_RE.pattern + r"|[^\w\s]", re.UNICODE)
+_MARKS = set("\"'“”‘’«»„")
+# Distance buckets (in tokens) to the nearest cue word; chosen by eye from PolNeAR train, where sources sit
+# within a few tokens of their cue and contents start right after it.
+_BUCKETS = (0, 1, 2, 3, 4, 6, 9, 14, 20)
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """Token spans of ``text``: words and single punctuation marks."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+def _shape(w: str) -> str:
+    s = re.sub(r"[A-Z]", "X", w)
+    s = re.sub(r"[a-z]", "x", s)
+    s = re.sub(r"\d", "d", s)
+    return re.sub(r"(.)\1+", r"\1\1", s)[:6]
+
+
+@lru_cache(maxsize=100_000)
+def _word_feats(w: str) -> tuple[tuple[str, ...], str, str | None]:
+    """(own features, lower-case form, cue class) of a word type."""
+    low = w.lower()
+    cls = cue_class(w) if w[0].isalpha() else None
+    f = ["w=" + low, "st=" + stem(low), "s3=" + low[-3:], "sh=" + _shape(w)]
+    if cls:
+        f.append("cue=" + cls)
+    if low in PRONOUNS:
+        f.append("pro")
+    if low in SPEAKER_ROLES:
+        f.append("role")
+    if low in STOPWORDS:
+        f.append("sw")
+    if w in _MARKS:
+        f.append("mark")
+    return tuple(f), low, cls
+
+
+@lru_cache(maxsize=400_000)
+def _ctx(k: int, low: str, cls: str | None) -> tuple[str, ...]:
+    tag = f"{k:+d}"
+    return ("w" + tag + "=" + low,) if cls is None else ("w" + tag + "=" + low, "c" + tag + "=" + cls)
+
+
+def _bucket(d: int) -> int:
+    for b in _BUCKETS:
+        if d <= b:
+            return b
+    return 99
+
+
+def _sentence_ids(text: str, toks: list[tuple[int, int]]) -> list[int]:
+    ids = [0] * len(toks)
+    sents = sentences(text)
+    j = 0
+    for i, (s, _) in enumerate(toks):
+        while j + 1 < len(sents) and s >= sents[j + 1][0]:
+            j += 1
+        ids[i] = j
+    return ids
+
+
+def _cue_distances(sid: list[int], cls: list[str | None], lows: list[str]) -> tuple[list[str], list[str]]:
+    """Per token: 'b3' (3 tokens before the nearest cue of its sentence), 'a1', 'c' (is a cue) or 'n' (none),
+    and the stem of that nearest cue word ('' when none)."""
+    n = len(sid)
+    out = ["n"] * n
+    near = [""] * n
+    last = -1
+    prev = [-1] * n
+    for i in range(n):
+        if i and sid[i] != sid[i - 1]:
+            last = -1
+        if cls[i]:
+            last = i
+        prev[i] = last
+    nxt = -1
+    for i in range(n - 1, -1, -1):
+        if i < n - 1 and sid[i] != sid[i + 1]:
+            nxt = -1
+        if cls[i]:
+            nxt = i
+        p, q = prev[i], nxt
+        if p == i:
+            out[i] = "c"
+        elif p < 0 and q < 0:
+            continue
+        elif q < 0 or (p >= 0 and i - p <= q - i):
+            out[i] = f"a{_bucket(i - p)}"
+            near[i] = stem(lows[p])
+        else:
+            out[i] = f"b{_bucket(q - i)}"
+            near[i] = stem(lows[q])
+    return out, near
+
+
+def _cap_runs(text: str, toks: list[tuple[int, int]], cls: list[str | None]) -> list[str]:
+    """Per token: '' outside a run of capitalised words, else 'in', or 'cue' when the run ends right before
+    a cue word ("Esmail Qaani said") or 'acc' right after "according to"."""
+    n = len(toks)
+    out = [""] * n
+    i = 0
+    while i < n:
+        if not text[toks[i][0]].isupper():
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and (text[toks[j + 1][0]].isupper() or text[toks[j + 1][0] : toks[j + 1][1]] in ("of", "’s", "'s")):
+            j += 1
+        tag = "in"
+        if j + 1 < n and cls[j + 1] in ("speech", "thought"):
+            tag = "cue"
+        elif i >= 2 and text[toks[i - 2][0] : toks[i - 1][1]].lower() == "according to":
+            tag = "acc"
+        for k in range(i, j + 1):
+            out[k] = tag
+        i = j + 1
+    return out
+
+
+def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
+    """One feature list per token of ``text``."""
+    info = [_word_feats(text[s:e]) for s, e in toks]
+    lows = [x[1] for x in info]
+    cls = [x[2] for x in info]
+    depth = depth_array(text)
+    sid = _sentence_ids(text, toks)
+    rel, nearest = _cue_distances(sid, cls, lows)
+    n = len(toks)
+    runs = _cap_runs(text, toks, cls)
+    sent_start: dict[int, int] = {}
+    for i, k in enumerate(sid):
+        sent_start.setdefault(k, i)
+    pad = ("w=<s>",)
+    feats: list[list[str]] = []
+    colon = False
+    for i, (s, e) in enumerate(toks):
+        first = i == 0 or sid[i] != sid[i - 1]
+        if first:
+            colon = False
+        d = depth[s]
+        f = list(info[i][0])
+        f += _ctx(-1, lows[i - 1], cls[i - 1]) if i > 0 else pad
+        f += _ctx(1, lows[i + 1], cls[i + 1]) if i + 1 < n else pad
+        f += _ctx(-2, lows[i - 2], None) if i > 1 else pad
+        f += _ctx(2, lows[i + 2], None) if i + 2 < n else pad
+        f += _ctx(-3, lows[i - 3], None) if i > 2 else pad
+        f += _ctx(3, lows[i + 3], None) if i + 3 < n else pad
+        f.append("b-=" + (lows[i - 1] if i else "<s>") + "|" + lows[i])
+        f.append("b+=" + lows[i] + "|" + (lows[i + 1] if i + 1 < n else "</s>"))
+        if nearest[i]:
+            f.append("nc=" + rel[i][0] + nearest[i])
+        f += ("q=%d" % d, "rc=" + rel[i], "qrc=%d%s" % (d, rel[i][0]), "wrc=" + lows[i] + "|" + rel[i],
+              "pos=%d" % _bucket(i - sent_start[sid[i]]), "caprun=" + runs[i])
+        if first:
+            f.append("bos")
+        if i + 1 == n or sid[i + 1] != sid[i]:
+            f.append("eos")
+        if s == 0 or text[s - 1] == "\n" or (s > 1 and text[s - 1] in "\"“" and text[s - 2] == "\n"):
+            f.append("par")
+        if colon:
+            f.append("colon")
+        if lows[i] == ":":
+            colon = True
+        feats.append(f)
+    return feats

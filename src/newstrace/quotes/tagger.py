@@ -1,0 +1,112 @@
+"""The attribution tagger: a linear-chain CRF over BIO labels for Source, Cue and Content tokens.
+
+The weights (``attrib.crfsuite``) ship with the package and are reproduced by ``tools/train_quotes.py`` from
+PolNeAR train. :func:`tag_spans` returns role spans in text offsets, with the pieces of a quote split around
+"he said" joined into one Content span (PolNeAR marks those as one discontinuous span).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ConfigError
+from .features import featurize, tokenize
+
+__all__ = ["MODEL_PATH", "LABELS", "RoleSpan", "tag_spans", "decode", "labels_for"]
+
+MODEL_PATH = Path(__file__).with_name("attrib.crfsuite")
+ROLE_CODE = {"Source": "S", "Cue": "C", "Content": "T"}
+CODE_ROLE = {v: k for k, v in ROLE_CODE.items()}
+LABELS = ("O",) + tuple(f"{p}-{c}" for c in "SCT" for p in "BI")
+
+RoleSpan = tuple[str, int, int]  # (role, start, end)
+
+
+@lru_cache(maxsize=1)
+def _tagger():  # type: ignore[no-untyped-def]
+    import pycrfsuite
+
+    if not MODEL_PATH.exists():
+        raise ConfigError(f"tagger weights missing at {MODEL_PATH}; run tools/train_quotes.py")
+    t = pycrfsuite.Tagger()
+    t.open(str(MODEL_PATH))
+    return t
+
+
+def labels_for(toks: list[tuple[int, int]], spans: list[RoleSpan]) -> list[str]:
+    """Gold BIO labels of tokens, given role spans (each fragment its own span)."""
+    labels = ["O"] * len(toks)
+    starts = [s for s, _ in toks]
+    import bisect
+
+    for role, a, b in sorted(spans, key=lambda x: x[1]):
+        i = bisect.bisect_left(starts, a)
+        first = True
+        while i < len(toks) and toks[i][1] <= b:
+            if labels[i] == "O":
+                labels[i] = ("B-" if first else "I-") + ROLE_CODE[role]
+                first = False
+            i += 1
+    return labels
+
+
+def decode(toks: list[tuple[int, int]], labels: list[str]) -> list[RoleSpan]:
+    """Role spans from BIO labels (an I without a B starts a span)."""
+    out: list[RoleSpan] = []
+    cur: list = []
+    for (s, e), lab in zip(toks, labels):
+        if lab == "O":
+            cur = []
+            continue
+        code = lab[2]
+        if lab[0] == "B" or not cur or cur[0] != code:
+            cur = [code, s, e]
+            out.append(cur)  # type: ignore[arg-type]
+        else:
+            cur[2] = e
+    return [(CODE_ROLE[c], s, e) for c, s, e in out]
+
+
+def _join_split_quotes(text: str, spans: list[RoleSpan]) -> list[RoleSpan]:
+    """Join Content, [Source/Cue and punctuation], Content into one Content: '"A," he said, "B."'."""
+    out: list[RoleSpan] = []
+    i = 0
+    while i < len(spans):
+        role, s, e = spans[i]
+        if role == "Content":
+            j = i + 1
+            while j < len(spans) and spans[j][0] != "Content" and j - i <= 2:
+                j += 1
+            if (j < len(spans) and spans[j][0] == "Content" and j - i in (2, 3)
+                    and any(r == "Cue" for r, _, _ in spans[i + 1 : j])
+                    and _only_punct(text, spans, i, j)
+                    and not (j + 1 < len(spans) and spans[j + 1][0] == "Cue"
+                             and text[spans[j][2] : spans[j + 1][1]].strip(" ,") == "")):
+                out.append(("Content", s, spans[j][2]))
+                out.extend(spans[i + 1 : j])
+                i = j + 1
+                continue
+        out.append((role, s, e))
+        i += 1
+    return out
+
+
+def _only_punct(text: str, spans: list[RoleSpan], i: int, j: int) -> bool:
+    """Whether the text between spans i..j outside the spans is only spaces and punctuation."""
+    pos = spans[i][2]
+    for k in range(i + 1, j + 1):
+        gap = text[pos : spans[k][1]]
+        if any(ch.isalnum() for ch in gap) or "\n" in gap:
+            return False
+        pos = spans[k][2]
+    return True
+
+
+def tag_spans(text: str) -> list[RoleSpan]:
+    """Source, Cue and Content spans in ``text``, in order."""
+    toks = tokenize(text)
+    if not toks:
+        return []
+    labels = _tagger().tag(featurize(text, toks))
+    return _join_split_quotes(text, decode(toks, labels))

@@ -1,0 +1,49 @@
+"""Outlet credits on invented sentences: every construction, canonical names, the extendable table."""
+
+import pytest
+
+from newstrace.quotes import OutletTable, credits, default_table
+
+
+def found(text, table=None):
+    return [(c.outlet, c.kind, text[c.span.start : c.span.end]) for c in credits(text, table)]
+
+
+@pytest.mark.parametrize("text, outlet, kind", [
+    ("The dam will open in June, according to The Jerusalem Post.", "The Jerusalem Post", "according-to"),
+    ("The dam will open in June, according to the Iranian Tasnim News Agency.", "Tasnim News Agency",
+     "according-to"),
+    ("The letter was published by the Palestinian news agency SAFA on Sunday.", "SAFA", "agency"),
+    ("Reuters reported on Monday that the mill had closed.", "Reuters", "reported"),
+    ("The mayor told CNN that the mill had closed.", "CNN", "told"),
+    ("He was quoted by the Associated Press as saying so.", "Associated Press", "reported"),
+    ("LIMA, Peru (AP) — The mill closed on Monday.", "Associated Press", "dateline"),
+    ("The mill closed.\nAgence France-Presse contributed reporting.", "Agence France-Presse", "contributed"),
+    ("Prices fell, according to the Daily Harbour News.", "Daily Harbour News", "according-to"),
+    ("Ana Ruiz told the Kansas City Star on Friday.", "Kansas City Star", "told"),
+])
+def test_constructions(text, outlet, kind):
+    got = found(text)
+    assert got and got[0][0] == outlet and got[0][1] == kind
+
+
+def test_people_and_plain_mentions_are_not_credits():
+    assert found("According to Ruiz, the mill will reopen.") == []
+    assert found("The Fox Business debate ran late.") == []
+
+
+def test_spans_are_offsets():
+    text = "Rain is due, according to Reuters."
+    (c,) = credits(text)
+    assert text[c.span.start : c.span.end] == "according to Reuters"
+
+
+def test_table_is_extendable(tmp_path):
+    table = OutletTable(dict(default_table().aliases), dict(default_table().kinds))
+    table.extend("Harbour Gazette Online", ["HGO"], kind="outlet")
+    assert found("Ruiz told HGO on Friday.", table)[0][0] == "Harbour Gazette Online"
+    p = tmp_path / "more.tsv"
+    p.write_text("Valley Wire\tagency\tVW|ValleyWire\n", encoding="utf-8")
+    table.extend_tsv(p)
+    assert found("VW reported a fire.", table)[0][0] == "Valley Wire"
+    assert found("VW reported a fire.") == []  # the default table is untouched

@@ -1,0 +1,66 @@
+"""Cross-article quote matching with hand-built attributions (pure: no tagger involved)."""
+
+from newstrace.model import Span
+from newstrace.quotes import Quote, match_quotes
+
+
+def q(text, quoted, name):
+    s = text.index(quoted)
+    return Quote(content=Span(s, s + len(quoted)), kind="direct", name=name)
+
+
+A = ("Ruiz said: “The harbour will reopen in May and the ferries will run daily.”\n"
+     "“We will rebuild the pier first,” Ruiz added.\n"
+     "“Fishing boats come back next,” said Ortega.")
+
+
+def test_exact_truncated_extended():
+    qa = [q(A, "“The harbour will reopen in May and the ferries will run daily.”", "Ana Ruiz"),
+          q(A, "“We will rebuild the pier first,”", "Ana Ruiz")]
+    b = ("Ruiz promised that “the harbour will reopen in May.” She added: "
+         "“We will rebuild the pier first, and quickly.”")
+    qb = [q(b, "“the harbour will reopen in May.”", "Ana Ruiz"),
+          q(b, "“We will rebuild the pier first, and quickly.”", "Ana Ruiz")]
+    got = match_quotes(A, b, qa, qb)
+    assert [m.match for m in got] == ["truncated", "extended"]
+    assert not any(m.misattributed for m in got)
+    assert got[1].diff == ({"op": "insert", "a": "", "b": "and quickly"},)
+
+
+def test_exact_ignores_case_and_punctuation():
+    qa = [q(A, "“We will rebuild the pier first,”", "Ana Ruiz")]
+    b = "“We will rebuild the pier first.” Ruiz said."
+    (m,) = match_quotes(A, b, qa, [q(b, "“We will rebuild the pier first.”", "Ruiz")])
+    assert m.match == "exact" and m.diff == () and not m.misattributed
+
+
+def test_altered_with_word_diff_and_misattributed():
+    qa = [q(A, "“We will rebuild the pier first,”", "Ana Ruiz")]
+    b = "“We will rebuild the old pier soon,” Ortega said."
+    (m,) = match_quotes(A, b, qa, [q(b, "“We will rebuild the old pier soon,”", "Luis Ortega")])
+    assert m.match == "altered"
+    assert {"op": "insert", "a": "", "b": "old"} in m.diff
+    assert {"op": "replace", "a": "first", "b": "soon"} in m.diff
+    assert m.misattributed
+
+
+def test_spliced_from_two_quotes():
+    qa = [q(A, "“We will rebuild the pier first,”", "Ana Ruiz"),
+          q(A, "“Fishing boats come back next,”", "Ana Ruiz")]
+    b = "Ruiz said “we will rebuild the pier first, fishing boats come back next.”"
+    (m,) = match_quotes(A, b, qa, [q(b, "“we will rebuild the pier first, fishing boats come back next.”",
+                                     "Ana Ruiz")])
+    assert m.match == "spliced"
+
+
+def test_spliced_within_one_quote():
+    qa = [q(A, "“The harbour will reopen in May and the ferries will run daily.”", "Ana Ruiz")]
+    b = "“The harbour will reopen... the ferries will run daily,” Ruiz said."
+    (m,) = match_quotes(A, b, qa, [q(b, "“The harbour will reopen... the ferries will run daily,”", "Ruiz")])
+    assert m.match == "spliced" and m.diff == ({"op": "delete", "a": "in may and", "b": ""},)
+
+
+def test_unrelated_quotes_do_not_match():
+    qa = [q(A, "“Fishing boats come back next,”", "Luis Ortega")]
+    b = "“Taxes will not rise this year,” the mayor said."
+    assert match_quotes(A, b, qa, [q(b, "“Taxes will not rise this year,”", None)]) == []

@@ -8,6 +8,7 @@ Prints macro character precision and recall, granularity and PlagDet per sub-cor
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 import tempfile
@@ -15,6 +16,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from newstrace.align import DEFAULTS
 from newstrace.pan import read_pairs, run_pan
 
 Case = tuple[int, int, int, int]
@@ -81,14 +83,20 @@ def main() -> None:
     ap.add_argument("--every", type=int, default=1, help="evaluate every K-th pair of each sub-corpus")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=None, help="keep detections here (default: a temporary folder)")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="override an AlignSettings default (for experiments; report the defaults)")
     args = ap.parse_args()
+    settings = DEFAULTS
+    for kv in args.set:
+        k, v = kv.split("=", 1)
+        settings = dataclasses.replace(settings, **{k: type(getattr(DEFAULTS, k))(v)})
     corpus = Path(args.corpus)
     subs = sorted(d for d in corpus.iterdir() if d.name[:2].isdigit() and d.is_dir())
     chosen = {s.name: read_pairs(s / "pairs")[:: args.every] for s in subs}
     out = Path(args.out or tempfile.mkdtemp(prefix="pan-"))
     t0 = time.perf_counter()
     allpairs = [p for v in chosen.values() for p in v]
-    run_pan(allpairs, corpus / "src", corpus / "susp", out, workers=args.workers)
+    run_pan(allpairs, corpus / "src", corpus / "susp", out, workers=args.workers, settings=settings)
     wall = time.perf_counter() - t0
     rows, pooled = {}, []
     for sub, pairs in chosen.items():

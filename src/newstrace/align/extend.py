@@ -115,6 +115,18 @@ def _best_partner(sim: SentenceSim, side: int, k: int, lo: int, hi: int, weak: f
     return lo + j if row[j] > weak else None
 
 
+def _block_partner(sim: SentenceSim, side: int, k: int, lo: int, hi: int,
+                   in_line: Callable[[int, int], bool]) -> int | None:
+    """The first sentence in ``[lo, hi]`` of the other text that ``in_line`` accepts as a partner of ``k``."""
+    n_k, n_o = sim.cos.shape if side == 0 else sim.cos.shape[::-1]
+    if not 0 <= k < n_k:
+        return None
+    for o in range(max(lo, 0), min(hi, n_o - 1) + 1):
+        if (in_line(k, o) if side == 0 else in_line(o, k)):
+            return o
+    return None
+
+
 def grow(c: Cluster, sim: SentenceSim, *, weak: float, frac: float, diag_weak: float, reach: int = 1,
          in_line: Callable[[int, int], bool] | None = None) -> Cluster:
     """Add the sentences just outside a passage when they resemble the other side's edge region (cos > weak).
@@ -143,6 +155,8 @@ def grow(c: Cluster, sim: SentenceSim, *, weak: float, frac: float, diag_weak: f
         for side, k in ((0, a0 - 1), (0, a1 + 1), (1, b0 - 1), (1, b1 + 1)):
             lo, hi = (b0 - reach, b1 + reach) if side == 0 else (a0 - reach, a1 + reach)
             j = _best_partner(sim, side, k, lo, hi, weak)
+            if j is None and in_line is not None:
+                j = _block_partner(sim, side, k, lo, hi, in_line)
             if j is None:
                 continue
             seeds.append((k, j) if side == 0 else (j, k))

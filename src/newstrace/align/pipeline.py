@@ -59,6 +59,31 @@ def candidates(a: Prepared, b: Prepared, s: AlignSettings = DEFAULTS) -> list[tu
     return out + [(c, True) for c in summ]
 
 
+def _summary_scope(c: Cluster, is_summary: bool, span: tuple[int, int, int, int], a: Prepared, b: Prepared,
+                   s: AlignSettings) -> tuple[int, int, int, int]:
+    """Widen the long side of a summary to the whole of its text (a summary condenses a whole article).
+
+    A passage is a summary when it came from the summary clustering, or when its long side is
+    ``summary_doc_ratio`` times its short side, drawn from ``summary_seeds`` sentences or more, with reworded
+    seeds (word similarity under ``summary_max_word_sim``).
+    """
+    a0, a1, b0, b1 = span
+    la, lb = a1 - a0, b1 - b0
+    side = 0 if la > lb else 1
+    if not is_summary:
+        n_long = len(np.unique(c.seeds[:, side]))
+        if (max(la, lb) < s.summary_doc_ratio * min(la, lb) or n_long < s.summary_seeds
+                or seed_word_similarity(a, b, c.seeds) >= s.summary_max_word_sim):
+            return span
+    if side == 0:
+        return (*_trimmed(a.text), b0, b1)
+    return (a0, a1, *_trimmed(b.text))
+
+
+def _trimmed(text: str) -> tuple[int, int]:
+    return len(text) - len(text.lstrip()), len(text.rstrip())
+
+
 def align(a: Prepared, b: Prepared, settings: AlignSettings = DEFAULTS) -> list[Passage]:
     """The reused passages between two prepared texts, ordered by their start in A."""
     s = settings
@@ -71,5 +96,17 @@ def align(a: Prepared, b: Prepared, settings: AlignSettings = DEFAULTS) -> list[
         if a1 - a0 < s.min_chars or b1 - b0 < s.min_chars:
             continue
         ws = word_similarity(a, (a0, a1), b, (b0, b1))
+        if s.summary_doc_ratio:
+            a0, a1, b0, b1 = _summary_scope(c, is_summary, (a0, a1, b0, b1), a, b, s)
         out.append(Passage(a0, a1, b0, b1, classify(ws), round(max(ws, c.sim), 4)))
-    return sorted(out, key=lambda p: (p.a_start, p.b_start))
+    return _no_overlap(sorted(out, key=lambda p: (p.a_start, p.b_start)))
+
+
+def _no_overlap(ps: list[Passage]) -> list[Passage]:
+    """Drop passages that overlap a longer one in both texts (a widened summary swallows its neighbours)."""
+    keep: list[Passage] = []
+    for p in sorted(ps, key=lambda p: -(p.a_end - p.a_start + p.b_end - p.b_start)):
+        if not any(min(p.a_end, k.a_end) > max(p.a_start, k.a_start)
+                   and min(p.b_end, k.b_end) > max(p.b_start, k.b_start) for k in keep):
+            keep.append(p)
+    return sorted(keep, key=lambda p: (p.a_start, p.b_start))

@@ -34,6 +34,9 @@ class AlignSettings:
     summary_max_word_sim: ... and its seeds keep less than this share of their words in order (a summary
         rewords; copied or edited text is never a summary).
     summary_gap: gap allowance on the long side of a summary (24, published).
+    summary_doc_ratio: a passage whose long side is this many times its short side (with the summary seed and
+        word-similarity conditions) is a summary too; a summary's long side is widened to its whole text, since
+        a summary condenses a whole article (0 turns widening off).
     """
 
     min_cos: float = 0.33
@@ -51,6 +54,7 @@ class AlignSettings:
     summary_seeds: int = 3
     summary_max_word_sim: float = 0.65
     summary_gap: int = 24
+    summary_doc_ratio: float = 2.0
 
 
 DEFAULTS = AlignSettings()

@@ -1,0 +1,117 @@
+"""Story similarity and incremental stories (invented texts; a floor on story-chains when shared data exists)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from newstrace import Article
+from newstrace.errors import ConfigError
+from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StorySettings, _entities,
+                               article_story_features, same_story, story_features, story_similarity, time_factor)
+
+D = dt.date(2024, 3, 5)
+FERRY_A = ("The Harbour Line ferry Morvoren ran aground off Kelsey Point on Tuesday with 212 passengers aboard. "
+           "Coastguard crews from Brannock took everyone ashore by lifeboat and nobody was hurt, said harbourmaster "
+           "Ilse Tavener. The ferry operator suspended sailings to Kelsey Point while divers inspect the hull.")
+FERRY_B = ("Divers were inspecting the hull of the Morvoren on Wednesday, a day after the Harbour Line vessel struck "
+           "rocks near Kelsey Point. All 212 people on board were rescued by Brannock lifeboat volunteers. Ilse "
+           "Tavener, the harbourmaster, said sailings would stay suspended until the inspection ends.")
+BAKERY = ("A bakery in Ollerton won the regional sourdough prize for a rye loaf proved for thirty hours. Owner Dace "
+          "Pemberly thanked her staff and said the award money would buy a second oven.")
+ELECTION = ("Voters in Grisdale elected a new mayor on Sunday. Wendell Ashby won 54 percent of the vote after a "
+            "campaign about bus fares and the closure of the Grisdale library.")
+
+
+def feats(text: str, id: str, published: dt.date | None = D):
+    return story_features(text, id=id, published=published)
+
+
+def test_same_event_without_a_shared_sentence_scores_above_threshold() -> None:
+    a, b, c = feats(FERRY_A, "a"), feats(FERRY_B, "b"), feats(BAKERY, "c")
+    assert story_similarity(a, b) >= DEFAULT_STORY_THRESHOLD
+    assert same_story(a, b)
+    assert not same_story(a, c)
+    assert story_similarity(a, c) < 0.1
+
+
+def test_similarity_is_symmetric_bounded_and_one_for_a_copy() -> None:
+    a, b = feats(FERRY_A, "a"), feats(FERRY_B, "b")
+    assert story_similarity(a, b) == pytest.approx(story_similarity(b, a))
+    assert story_similarity(a, feats(FERRY_A, "a2")) == pytest.approx(1.0)
+    assert 0.0 <= story_similarity(a, b) <= 1.0
+    assert story_similarity(a, feats("", "empty")) == 0.0
+
+
+def test_time_damps_distant_articles_and_missing_dates_are_neutral() -> None:
+    a, b = feats(FERRY_A, "a"), feats(FERRY_B, "b", published=D + dt.timedelta(days=60))
+    undated = feats(FERRY_B, "b", published=None)
+    assert story_similarity(a, b) < story_similarity(a, undated)
+    assert time_factor(D, None) == 1.0
+    assert time_factor(D, D + dt.timedelta(days=2)) == 1.0
+    assert time_factor(D, D + dt.timedelta(days=365)) == pytest.approx(StorySettings().time_floor, abs=1e-6)
+
+
+def test_idf_falls_back_to_flat_weights_on_a_tiny_corpus_and_rewards_rarity_on_a_large_one() -> None:
+    small = DocFreq.of([feats(FERRY_A, "a"), feats(FERRY_B, "b")])
+    assert small.idf("morvoren", entity=False) == 1.0
+    many = [feats(f"Voters met on day {i} about bus fares in town {i}.", str(i)) for i in range(30)]
+    big = DocFreq.of(many + [feats(FERRY_A, "a")])
+    assert big.idf("morvoren", entity=False) > big.idf("voter", entity=False)
+
+
+def test_entities_are_names_numbers_and_dates() -> None:
+    ents = _entities("Separately, on June 14 Acme Corp hired Jane Roe. Rain fell separately. It cost 2.5 million.")
+    assert "june 14" in ents and "acme corp" in ents and "jane roe" in ents and "roe" in ents
+    assert "2.5" in ents
+    assert "separately" not in ents
+
+
+def test_article_features_use_title_and_date() -> None:
+    art = Article.from_text(FERRY_A, title="Ferry aground at Kelsey Point", published=dt.datetime(2024, 3, 5, 9))
+    f = article_story_features(art)
+    assert f.published == D and f.id == art.id and f.words["ferri"] >= 2
+
+
+def test_bad_settings_raise_config_error() -> None:
+    with pytest.raises(ConfigError):
+        StorySettings(entity_weight=2.0)
+    with pytest.raises(ConfigError):
+        StorySettings(time_scale_days=0)
+
+
+def test_clusterer_is_incremental_and_stable() -> None:
+    c = StoryClusterer()
+    assert c.add(feats(FERRY_A, "a")) == "a"
+    assert c.add(feats(BAKERY, "c")) == "c"
+    assert c.add(feats(FERRY_B, "b")) == "a"
+    assert c.add(feats(ELECTION, "e")) == "e"
+    assert c.add(feats(FERRY_B, "b")) == "a"  # adding again is a no-op
+    assert c.stories() == {"a": ["a", "b"], "c": ["c"], "e": ["e"]}
+
+
+def test_a_bridging_article_merges_stories_under_the_older_id() -> None:
+    s = StorySettings(threshold=0.3)
+    c = StoryClusterer(settings=s)
+    c.add(feats("Wendell Ashby announced a bus fare freeze in Grisdale.", "x"))
+    c.add(feats("The Grisdale library will close, councillor Mara Quill said.", "y"))
+    assert c.story_of("x") != c.story_of("y")
+    c.add(feats("Wendell Ashby and Mara Quill clashed over the bus fare freeze and the Grisdale library closure.",
+                "z"))
+    assert c.story_of("x") == c.story_of("y") == c.story_of("z") == "x"
+
+
+@pytest.mark.shared
+def test_story_chains_floor(shared_data: Path) -> None:
+    spec = importlib.util.spec_from_file_location("bench_stories", Path(__file__).parents[1] / "bench" / "stories.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    feats_, pairs = bench.load_story_chains(shared_data / "story-chains")
+    by_id = {f.id: f for f in feats_}
+    df = DocFreq.of(feats_)
+    pred = [same_story(by_id[a], by_id[b], df=df) for a, b, _ in pairs]
+    _, _, f1 = bench.prf(pred, [g for *_, g in pairs])
+    assert f1 >= 0.95

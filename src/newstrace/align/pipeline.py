@@ -65,7 +65,8 @@ def _summary_scope(c: Cluster, is_summary: bool, span: tuple[int, int, int, int]
 
     A passage is a summary when it came from the summary clustering, or when its long side is
     ``summary_doc_ratio`` times its short side, drawn from ``summary_seeds`` sentences or more, with reworded
-    seeds (word similarity under ``summary_max_word_sim``).
+    seeds (word similarity under ``summary_max_word_sim``). It is widened only when its long side already
+    spans ``summary_min_cover`` of its text.
     """
     a0, a1, b0, b1 = span
     la, lb = a1 - a0, b1 - b0
@@ -75,6 +76,9 @@ def _summary_scope(c: Cluster, is_summary: bool, span: tuple[int, int, int, int]
         if (max(la, lb) < s.summary_doc_ratio * min(la, lb) or n_long < s.summary_seeds
                 or seed_word_similarity(a, b, c.seeds) >= s.summary_max_word_sim):
             return span
+    long_text = (a if side == 0 else b).text
+    if max(la, lb) < s.summary_min_cover * len(long_text.strip()):
+        return span
     if side == 0:
         return (*_trimmed(a.text), b0, b1)
     return (a0, a1, *_trimmed(b.text))

@@ -36,7 +36,8 @@ class AlignSettings:
     summary_gap: gap allowance on the long side of a summary (24, published).
     summary_doc_ratio: a passage whose long side is this many times its short side (with the summary seed and
         word-similarity conditions) is a summary too; a summary's long side is widened to its whole text, since
-        a summary condenses a whole article (0 turns widening off).
+        a summary condenses a whole article (0 turns widening off)...
+    summary_min_cover: ... when its long side already spans this share of the text.
     """
 
     min_cos: float = 0.33
@@ -54,7 +55,8 @@ class AlignSettings:
     summary_seeds: int = 3
     summary_max_word_sim: float = 0.65
     summary_gap: int = 24
-    summary_doc_ratio: float = 2.0
+    summary_doc_ratio: float = 2.5
+    summary_min_cover: float = 0.15
 
 
 DEFAULTS = AlignSettings()

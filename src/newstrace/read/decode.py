@@ -34,9 +34,15 @@ _FTFY = ftfy.TextFixerConfig(
 )
 
 
-# UTF-8 read as Latin-1 or Windows-1252 always leaves a character of U+0080-U+00FF (the lead byte); text without
-# one cannot hold that mojibake, so ftfy's slower badness test runs only on text that has one.
-_SUSPECT = re.compile(r"[\u0080-\u00ff]")
+# UTF-8 read as Latin-1 or Windows-1252 turns each multi-byte character into a lead character (U+00C2-U+00F4)
+# followed by what a continuation byte 0x80-0xBF becomes: U+0080-U+00BF or one of Windows-1252's specials.
+# Text without such a pair cannot hold that mojibake, so ftfy's slower badness test runs only where one occurs
+# (a plain "é" or a no-break space no longer sends a whole article through it). Other mix-ups (MacRoman,
+# code page 437) are rare in news and are left alone.
+_SUSPECT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 def needs_repair(text: str) -> bool:

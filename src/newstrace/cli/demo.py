@@ -60,11 +60,14 @@ def step_ingest(ctx: DemoContext) -> list[Row]:
 def _articles_table(db: Path) -> Table:
     t = Table(title="articles read")
     for col in ("outlet", "published", "title", "words", "from"):
-        t.add_column(col, justify="right" if col == "words" else "left", overflow="fold")
+        t.add_column(col, justify="right" if col == "words" else "left", overflow="fold",
+                     no_wrap=col == "published")
     with Store(db, read_only=True) as s:
         for a in s.articles():
-            t.add_row(a.outlet or "", a.published.isoformat()[:16] if a.published else "", a.title or "",
-                      str(len(a.text.split())), a.origin.describe())
+            where = Path(a.origin.path).name + (f"!{a.origin.member}" if a.origin.member else "")
+            where += f":{a.origin.line}" if a.origin.line else f"#{a.origin.record}" if a.origin.record else ""
+            t.add_row(a.outlet or "", a.published.isoformat()[:10] if a.published else "", a.title or "",
+                      str(len(a.text.split())), where)
     return t
 
 
@@ -101,3 +104,5 @@ def demo(
     console.print(table)
     for what, path in ctx.results:
         console.print(f"{what}: {path}")
+    console.print(f"look inside: newstrace stats --db {ctx.db}   |   newstrace export --db {ctx.db} "
+                  f"--format jsonl {out / 'articles.jsonl'}")

@@ -1,0 +1,143 @@
+"""The plain values the provenance kernel works on: per-article and per-pair facts, evidence, links, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ArticleFacts", "DEFAULT_PROVENANCE", "Direction", "Evidence", "Link", "PairFacts", "PassageTuple",
+           "ProvenanceSettings", "QuoteFact", "QuoteRelation", "SentencePair"]
+
+Direction = Literal["a->b", "b->a", "common-source", "unknown"]
+# (a_start, a_end, b_start, b_end, kind, similarity), the shape of an alignment passage.
+PassageTuple = tuple[int, int, int, int, str, float]
+# How B's quotation relates to A's: "exact"; "truncated" (B's words are a part of A's); "extended" (A's words are
+# a part of B's); "overlap" (each keeps words of one longer quotation that the other lacks); "altered"; "spliced".
+# (a_start, a_end, b_start, b_end): a sentence of A and a sentence of B that say the same (one copied the other).
+SentencePair = tuple[int, int, int, int]
+QuoteRelation = Literal["exact", "truncated", "extended", "overlap", "altered", "spliced"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFact:
+    """One quotation the two articles share: its spans in A and B and how B's words relate to A's."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    relation: QuoteRelation
+    speaker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What one article tells about itself. Outlets are canonical names (``quotes.default_table().canonical``)."""
+
+    id: str
+    length: int
+    outlet: str | None = None
+    published: dt.date | dt.datetime | None = None
+    credits: tuple[str, ...] = ()
+    datelines: tuple[str, ...] = ()
+    quotes: tuple[tuple[int, int], ...] = ()
+    agencies: frozenset[str] = frozenset()  # canonical names of wire agencies (``kind == "agency"``)
+
+
+@dataclass(frozen=True, slots=True)
+class PairFacts:
+    """What two articles share: aligned passages (A and B offsets), matched sentences and matched quotations.
+
+    ``sentences`` is the finer measure of what was taken (a passage spans the sentences a copier dropped too);
+    when it is empty the passages stand in for it.
+    """
+
+    passages: tuple[PassageTuple, ...] = ()
+    quotes: tuple[QuoteFact, ...] = ()
+    sentences: tuple[SentencePair, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One reason behind a decision: ``kind``, a human ``detail``, and its ``weight`` (log-odds, signed)."""
+
+    kind: str
+    detail: str
+    weight: float
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "detail": self.detail, "weight": round(self.weight, 3)}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """The provenance decision for a pair of articles ``a`` and ``b`` (ids).
+
+    ``source``/``derived`` are set for ``a->b`` and ``b->a``. ``churn`` is the share of the derived article that
+    was taken; ``untaken`` are the derived article's spans not taken from the source and ``fresh_quotes`` its
+    quotations the source does not have (both half-open offsets into the derived article's text).
+    """
+
+    a: str
+    b: str
+    direction: Direction
+    confidence: float
+    evidence: tuple[Evidence, ...]
+    credited: bool | None = None
+    churn: float | None = None
+    common_source: str | None = None
+    untaken: tuple[tuple[int, int], ...] = ()
+    fresh_quotes: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def source(self) -> str | None:
+        return {"a->b": self.a, "b->a": self.b}.get(self.direction)
+
+    @property
+    def derived(self) -> str | None:
+        return {"a->b": self.b, "b->a": self.a}.get(self.direction)
+
+    def to_json(self) -> dict:
+        """``{"source", "derived", "direction", "confidence", "credited", "churn", "evidence", ...}``."""
+        return {"a": self.a, "b": self.b, "source": self.source, "derived": self.derived,
+                "direction": self.direction, "confidence": round(self.confidence, 3), "credited": self.credited,
+                "churn": None if self.churn is None else round(self.churn, 3), "common_source": self.common_source,
+                "evidence": [e.to_json() for e in self.evidence],
+                "untaken": [list(s) for s in self.untaken], "fresh_quotes": [list(s) for s in self.fresh_quotes]}
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceSettings:
+    """Evidence weights (log-odds) and decision margins; how each was chosen is noted beside it.
+
+    date_days / date_hours: a copy cannot precede its source, but dates in feeds are sometimes update times
+    or wrong by a day; an earlier day is strong (3.0: odds e^3, about 20:1), an earlier hour weaker (1.0).
+    credit: naming the other article's outlet as a source is the strongest single sign (3.0). credit_consistent:
+    with the source's outlet unknown, crediting some other outlet the source itself does not credit is weaker
+    (2.0: it might be a third text). containment: the full weight at a 0.5 difference between the share of B
+    made of A and the share of A found in B (abridging is the common way to copy). quote: a quotation cut short
+    in one article and whole in the other (a copier trims quotations, it cannot lengthen them), per quotation,
+    capped. agency_both: both credit one agency that is neither's outlet. quote_overlap: one quotation each
+    article cut differently (copying either way cannot explain it). unknown_margin: below this |log-odds| the
+    direction is unknown (0.85 is about 70:30). common_min: common-source score needed.
+    """
+
+    date_days: float = 3.0
+    date_hours: float = 1.0
+    credit: float = 3.0
+    credit_consistent: float = 2.0
+    containment: float = 1.5
+    containment_full: float = 0.5
+    quote: float = 1.0
+    quote_cap: float = 2.5
+    agency_both: float = 3.0
+    agency_one: float = 0.0
+    quote_overlap: float = 1.5
+    overlap_cap: float = 3.0
+    unknown_margin: float = 0.85
+    common_min: float = 1.5
+
+
+DEFAULT_PROVENANCE = ProvenanceSettings()
+

@@ -114,3 +114,11 @@ def test_containers_of_every_kind(tmp_path):
     assert sorted(a.id for a in arts if a.id.startswith("c")) == ["c1", "c2", "c3", "c4"]
     members = {a.origin.member for a in arts}
     assert {"a.jsonl", "b.jsonl", "dir/one.txt", "two.jsonl.gz/two.jsonl"} <= members
+
+
+def test_decompression_past_the_container_limit_is_too_large(tmp_path):
+    lines = "".join('{"id": "z%d", "text": "%s"}\n' % (i, BODY) for i in range(100)).encode()
+    (tmp_path / "bomb.jsonl.gz").write_bytes(gzip.compress(lines))
+    items = list(read([str(tmp_path / "bomb.jsonl.gz")], settings=ReadSettings(max_container_bytes=len(lines) // 2)))
+    arts, rejs = split(items)
+    assert 10 < len(arts) < 100 and [r.reason for r in rejs] == ["too-large"]

@@ -58,13 +58,14 @@ def run_ingest(paths: list[str], db: Path, mapping: list[str], *, quiet: bool = 
             err.print(f"(more rejections: only counted; see the rejections table in {db})")
 
     with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-                  TimeElapsedColumn(), console=err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("read", total=None)
+                  TextColumn("{task.fields[records]:,} records"), TimeElapsedColumn(), console=err, transient=True,
+                  disable=quiet) as bar:
+        task = bar.add_task("read", total=None, records=0)
 
-        def on_file(done: int, total: int, _path: str) -> None:
-            bar.update(task, completed=done, total=total)
+        def progress(done: int, total: int, records: int) -> None:
+            bar.update(task, completed=done, total=total, records=records)
 
-        return ingest_paths(paths, db=db, mapping=mapping, on_rejection=warn, on_file=on_file)
+        return ingest_paths(paths, db=db, mapping=mapping, on_rejection=warn, on_progress=progress)
 
 
 @app.command()

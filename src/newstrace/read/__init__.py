@@ -13,7 +13,7 @@ import importlib
 from typing import Callable, Iterable, Iterator, Mapping
 
 from ..model import Article, Rejection
-from .base import DAMAGE, Item, Source, reject
+from .base import DAMAGE, ContainerTooLarge, Item, Source, reject
 from .containers import inner_sources
 from .detect import SNIFF_BYTES, detect, sniff
 from .paths import Inputs, expand
@@ -84,5 +84,5 @@ def read_source(src: Source, settings: ReadSettings = DEFAULT_SETTINGS, _depth: 
             yield item
     except DAMAGE as e:
         last = {"record": count + 1} if kind in ("jsonl", "json", "csv", "tsv", "parquet", "warc") else {}
-        yield reject(src, "truncated" if src.member or _depth else "unreadable",
-                     f"after {count} records: {type(e).__name__}: {e}", **last)
+        reason = "too-large" if isinstance(e, ContainerTooLarge) else "truncated" if _depth else "unreadable"
+        yield reject(src, reason, f"after {count} records: {type(e).__name__}: {e}", **last)

@@ -7,14 +7,14 @@ import lzma
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import IO, Callable, Iterator, Union
+from typing import IO, Callable, Union
 
 from ..ids import article_id
 from ..model import Article, OffsetMap, Origin, Rejection
 from .lang import guess_language
 from .settings import ReadSettings
 
-__all__ = ["DAMAGE", "Item", "Source", "TooLarge", "build_article", "iter_guarded", "read_limited", "reject"]
+__all__ = ["DAMAGE", "ContainerTooLarge", "Item", "Source", "TooLarge", "build_article", "read_limited", "reject"]
 
 Item = Union[Article, Rejection]
 # What a damaged or cut-off compressed stream raises (gzip: BadGzipFile/EOFError, zlib.error; bz2: OSError;
@@ -31,7 +31,6 @@ class Source:
     open: Callable[[], IO[bytes]]
     member: str | None = None
     kind: str | None = None  # set by detection
-    truncated_ok: bool = True  # False inside a container whose stream may end early
 
     def origin(self, **where: int | None) -> Origin:
         return Origin(path=self.path, member=self.member, **where)
@@ -39,6 +38,10 @@ class Source:
 
 class TooLarge(Exception):
     """Internal: more bytes than the limit."""
+
+
+class ContainerTooLarge(OSError):
+    """A decompressed stream passed ``max_container_bytes`` (an OSError so that it ends reading like damage)."""
 
 
 def read_limited(stream: IO[bytes], limit: int) -> bytes:
@@ -72,11 +75,3 @@ def build_article(src: Source, settings: ReadSettings, *, text: str, offsets: Of
         outlet=outlet or None, url=url or None, title=title or None, published=published, language=language,
         offsets=offsets, extras=extras or {},
     )
-
-
-def iter_guarded(src: Source, items: Iterator[Item], **where: int | None) -> Iterator[Item]:
-    """Pass ``items`` through; a damaged stream (EOF, bad compressed data) ends them with one ``truncated``."""
-    try:
-        yield from items
-    except DAMAGE as e:
-        yield reject(src, "truncated", f"{type(e).__name__}: {e}", **where)

@@ -14,7 +14,7 @@ import posixpath
 import zipfile
 from typing import IO, Callable, Iterator
 
-from .base import DAMAGE, Item, Source, reject
+from .base import DAMAGE, ContainerTooLarge, Item, Source, reject
 from .settings import ReadSettings
 
 __all__ = ["inner_sources", "strip_suffix"]
@@ -30,14 +30,14 @@ class _Limited(io.RawIOBase):
     """A read-only stream that refuses to yield more than ``limit`` bytes (decompression bombs)."""
 
     def __init__(self, inner: IO[bytes], outer: IO[bytes], limit: int):
-        self.inner, self.outer, self.left = inner, outer, limit
+        self.inner, self.outer, self.left, self.limit = inner, outer, limit, limit
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:  # noqa: ANN001
         if self.left <= 0:
-            raise OSError("decompressed size over the container limit")
+            raise ContainerTooLarge(f"decompressed size over the container limit ({self.limit:,} bytes)")
         n = self.inner.readinto(memoryview(b)[: min(len(b), self.left + 1)])
         self.left -= n or 0
         return n or 0

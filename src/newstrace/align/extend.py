@@ -16,7 +16,7 @@ import numpy as np
 from .prep import Prepared
 from .seeds import SentenceSim, fragment_cosine
 
-__all__ = ["Cluster", "cluster_seeds", "grow", "resolve_overlaps", "shrink", "validate"]
+__all__ = ["Cluster", "cluster_seeds", "fill", "grow", "resolve_overlaps", "shrink", "validate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +127,13 @@ def _block_partner(sim: SentenceSim, side: int, k: int, lo: int, hi: int,
     return None
 
 
-def grow(c: Cluster, sim: SentenceSim, *, weak: float, frac: float, diag_weak: float, reach: int = 1,
+def grow(c: Cluster, sim: SentenceSim, *, weak: float, frac: float, diag_weak: float, reach: int = 2,
          in_line: Callable[[int, int], bool] | None = None) -> Cluster:
     """Add the sentences just outside a passage when they resemble the other side's edge region (cos > weak).
 
     Rewritten passages often keep one or two sentences too changed to seed on their own; they sit right next
     to the seeds. Each step looks at the next sentence beyond each end, on each side, paired with a sentence
-    within ``reach`` of the other side's range. The bar is ``weak`` or ``frac`` times the passage's mean seed
+    within ``reach`` of the partners of the end sentence. The bar is ``weak`` or ``frac`` times the passage's mean seed
     cosine, whichever is higher: next to a verbatim copy, a loosely similar sentence is not part of it. The
     diagonal neighbours (the sentences just before both starts, just after both ends) need only ``diag_weak``
     (or a quarter of that relative bar), or ``in_line(i, j)`` (say, a run of shared words): lying in line with
@@ -152,8 +152,9 @@ def grow(c: Cluster, sim: SentenceSim, *, weak: float, frac: float, diag_weak: f
                 seeds.append((i, j))
                 a0, a1, b0, b1 = min(a0, i), max(a1, i), min(b0, j), max(b1, j)
                 changed = True
-        for side, k in ((0, a0 - 1), (0, a1 + 1), (1, b0 - 1), (1, b1 + 1)):
-            lo, hi = (b0 - reach, b1 + reach) if side == 0 else (a0 - reach, a1 + reach)
+        for side, k, edge in ((0, a0 - 1, a0), (0, a1 + 1, a1), (1, b0 - 1, b0), (1, b1 + 1, b1)):
+            partners = [s[1 - side] for s in seeds if s[side] == edge]  # in line with the edge's partners
+            lo, hi = min(partners) - reach, max(partners) + reach
             j = _best_partner(sim, side, k, lo, hi, weak)
             if j is None and in_line is not None:
                 j = _block_partner(sim, side, k, lo, hi, in_line)
@@ -186,3 +187,30 @@ def shrink(c: Cluster, sim: SentenceSim, *, frac: float) -> Cluster:
                     keep[k] = False
                     changed = True
     return Cluster.of(s[keep], c.sim)
+
+
+def fill(c: Cluster, sim: SentenceSim, *, weak: float, frac: float, reach: int = 1) -> Cluster:
+    """Pair each unseeded sentence inside a passage with its best partner in line with its neighbours' partners.
+
+    A reworded sentence between two seeds often falls just under the seed thresholds (a long sentence that
+    also carries a quotation dilutes its cosine); inside a passage the same bar as :func:`grow` applies.
+    """
+    bar = max(weak, frac * float(sim.cos[c.seeds[:, 0], c.seeds[:, 1]].mean()))
+    seeds = [tuple(x) for x in c.seeds.tolist()]
+    have_a, have_b = {i for i, _ in seeds}, {j for _, j in seeds}
+    arr = np.asarray(seeds, dtype=np.int64)
+    for side, (lo, hi), (olo, ohi), have in ((0, (c.a0, c.a1), (c.b0, c.b1), have_a),
+                                             (1, (c.b0, c.b1), (c.a0, c.a1), have_b)):
+        for k in range(lo, hi + 1):
+            if k in have:
+                continue
+            before, after = arr[arr[:, side] < k], arr[arr[:, side] > k]
+            # in line: between the partners of the nearest seeded sentences before and after it
+            o_lo = int(before[before[:, side] == before[:, side].max(), 1 - side].min()) - reach if len(before) else olo
+            o_hi = int(after[after[:, side] == after[:, side].min(), 1 - side].max()) + reach if len(after) else ohi
+            o = _best_partner(sim, side, k, max(olo, o_lo), min(ohi, o_hi), bar)
+            if o is not None:
+                seeds.append((k, o) if side == 0 else (o, k))
+    if len(seeds) == len(c.seeds):
+        return c
+    return Cluster(c.a0, c.a1, c.b0, c.b1, np.asarray(seeds, dtype=np.int64), c.sim)

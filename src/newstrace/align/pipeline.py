@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .extend import Cluster, cluster_seeds, grow, resolve_overlaps, shrink, validate
+from .extend import Cluster, cluster_seeds, fill, grow, resolve_overlaps, shrink, validate
 from .kinds import classify, word_similarity
 from .prep import Prepared
 from .refine import dedupe_seeds, longest_block, matched_span, seed_word_similarity
@@ -54,8 +54,9 @@ def candidates(a: Prepared, b: Prepared, s: AlignSettings = DEFAULTS) -> list[tu
         if _overlaps(c, summ):
             continue
         c = shrink(Cluster.of(dedupe_seeds(c.seeds), c.sim), sim, frac=s.shrink_frac)
-        out.append((grow(c, sim, weak=s.weak_cos, frac=s.grow_frac, diag_weak=s.diag_cos,
-                         in_line=lambda i, j: longest_block(a, i, b, j) >= s.grow_block), False))
+        c = grow(c, sim, weak=s.weak_cos, frac=s.grow_frac, diag_weak=s.diag_cos,
+                 in_line=lambda i, j: longest_block(a, i, b, j) >= s.grow_block)
+        out.append((fill(c, sim, weak=s.weak_cos, frac=s.grow_frac), False))
     return out + [(c, True) for c in summ]
 
 

@@ -13,7 +13,8 @@ from rapidfuzz.distance import Indel
 
 from .prep import Prepared
 
-__all__ = ["Block", "dedupe_seeds", "longest_block", "matched_span", "seed_blocks", "seed_word_similarity"]
+__all__ = ["Block", "dedupe_seeds", "explained", "longest_block", "matched_span", "seed_blocks",
+           "seed_word_similarity", "widen"]
 
 # A seed must match at least this many words, in each text, that no stronger seed of its passage matched.
 # 2: a sentence split in two keeps both halves, a stray repeat of an already matched sentence goes.
@@ -57,35 +58,46 @@ def _anchor(blocks: list[Block], side: int) -> list[Block]:
     return bl
 
 
+def explained(a: Prepared, b: Prepared, seeds: np.ndarray) -> list[tuple[int, int, list[Block]]]:
+    """The seeds, strongest first, that each match :data:`MIN_NEW_WORDS` words no stronger seed matched in
+    both texts, with their matched blocks: ``(i, j, blocks)``."""
+    per_seed = [(int(i), int(j), seed_blocks(a, int(i), b, int(j))) for i, j in seeds]
+    out: list[tuple[int, int, list[Block]]] = []
+    seen_a: set[int] = set()
+    seen_b: set[int] = set()
+    for i, j, bl in sorted(per_seed, key=lambda x: -sum(n for _, _, n in x[2])):
+        if not bl:
+            continue
+        wa = {x + k for x, _, n in bl for k in range(n)}
+        wb = {y + k for _, y, n in bl for k in range(n)}
+        if out and (len(wa - seen_a) < MIN_NEW_WORDS or len(wb - seen_b) < MIN_NEW_WORDS):
+            continue
+        seen_a |= wa
+        seen_b |= wb
+        out.append((i, j, bl))
+    return out
+
+
 def matched_span(a: Prepared, b: Prepared, seeds: np.ndarray, *, explain: bool = True
                  ) -> tuple[int, int, int, int] | None:
     """Character span ``(a_start, a_end, b_start, b_end)`` from the first to the last anchored shared word.
 
-    With ``explain`` (not for summaries), seeds are taken strongest first and kept only when they match
-    :data:`MIN_NEW_WORDS` new words in both texts.
+    With ``explain`` (not for summaries), only the seeds :func:`explained` keeps count.
     """
-    per_seed = [seed_blocks(a, int(i), b, int(j)) for i, j in seeds]
-    blocks: list[Block] = []
-    seen_a: set[int] = set()
-    seen_b: set[int] = set()
-    for bl in sorted(per_seed, key=lambda x: -sum(n for _, _, n in x)):
-        wa = {x + k for x, _, n in bl for k in range(n)}
-        wb = {y + k for _, y, n in bl for k in range(n)}
-        if explain and blocks and (len(wa - seen_a) < MIN_NEW_WORDS or len(wb - seen_b) < MIN_NEW_WORDS):
-            continue
-        seen_a |= wa
-        seen_b |= wb
-        blocks += bl
+    if explain:
+        blocks = [x for _, _, bl in explained(a, b, seeds) for x in bl]
+    else:
+        blocks = [x for i, j in seeds for x in seed_blocks(a, int(i), b, int(j))]
     if not blocks:
         return None
     ba, bb = _anchor(blocks, 0), _anchor(blocks, 1)
     fa, la = ba[0][0], ba[-1][0] + ba[-1][2] - 1
     fb, lb = bb[0][1], bb[-1][1] + bb[-1][2] - 1
-    return (*_widen(a.text, int(a.word_spans[fa, 0]), int(a.word_spans[la, 1])),
-            *_widen(b.text, int(b.word_spans[fb, 0]), int(b.word_spans[lb, 1])))
+    return (*widen(a.text, int(a.word_spans[fa, 0]), int(a.word_spans[la, 1])),
+            *widen(b.text, int(b.word_spans[fb, 0]), int(b.word_spans[lb, 1])))
 
 
-def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+def widen(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in the punctuation glued to a span's ends (an opening quote before, a full stop after)."""
     while start > 0 and not text[start - 1].isspace() and not text[start - 1].isalnum():
         start -= 1

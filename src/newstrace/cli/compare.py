@@ -1,0 +1,65 @@
+"""``newstrace compare A B``: what two articles share, side by side (or one JSON object with ``--json``)."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import NewstraceError
+from ..reuse import Reuse, compare as compare_articles, read_article
+from . import app
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+# Characters of each side shown per passage in the terminal table (the JSON always has exact offsets).
+EXCERPT = 220
+_STYLE = {"verbatim": "green", "edited": "yellow", "paraphrase": "magenta"}
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
+def render(r: Reuse) -> Table:
+    """The side-by-side table of a comparison."""
+    t = Table(title=f"A: {r.a.title or r.a.origin.describe()}   ↔   B: {r.b.title or r.b.origin.describe()}",
+              caption=f"A share {r.a_share:.0%} · B share {r.b_share:.0%} · {len(r.passages)} passages",
+              show_lines=True)
+    t.add_column("kind", no_wrap=True)
+    t.add_column("sim", justify="right")
+    t.add_column("A", overflow="fold", ratio=1)
+    t.add_column("B", overflow="fold", ratio=1)
+    for p in r.passages:
+        t.add_row(Text(p.kind, style=_STYLE[p.kind]), f"{p.similarity:.2f}",
+                  _excerpt(r.a.text[p.a_start : p.a_end]), _excerpt(r.b.text[p.b_start : p.b_end]))
+    return t
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="First article: a file in any format the readers take, or '-'."),
+    b: str = typer.Argument(..., help="Second article: a file in any format the readers take, or '-'."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
+) -> None:
+    """Show the passages two articles share: verbatim, edited or paraphrased, with offsets.
+
+    Example: newstrace compare report.txt rewrite.html --json
+    """
+    if a == "-" and b == "-":
+        err.print("[red]error:[/red] only one of A and B can be '-'")
+        raise typer.Exit(2)
+    try:
+        r = compare_articles(read_article(a), read_article(b))
+    except NewstraceError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2)
+    if as_json:
+        typer.echo(json.dumps(r.to_json(), ensure_ascii=False))
+    else:
+        out.print(render(r))

@@ -3,3 +3,5 @@
 # One import per command module; add yours on its own line.
 from . import ingest  # noqa: F401  (ingest, stats, export)
 from . import demo  # noqa: F401  (demo)
+from . import compare  # noqa: F401  (compare)
+from . import pan  # noqa: F401  (pan)

@@ -32,7 +32,7 @@ __all__ = ["DEFAULT_DB", "EXPORT_FORMATS", "SCHEMA_VERSION", "AddResult", "Store
 DEFAULT_DB = "newstrace.duckdb"
 SCHEMA_VERSION = 1
 EXPORT_FORMATS = ("parquet", "jsonl")
-EXPORT_BATCH_ROWS = 10_000
+EXPORT_BATCH_ROWS = 10_000  # Arrow batch per write: ~50 MB of news text, one Parquet row group each
 UTC = dt.timezone.utc
 
 _CORE = [

@@ -19,7 +19,7 @@ KINDS = frozenset(_EXT.values())
 # Binary signatures decide over the extension (a gzip file named .txt is still gzip).
 _MAGIC = ((b"\x1f\x8b", "gz"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"PK\x03\x04", "zip"),
           (b"PAR1", "parquet"), (b"WARC/", "warc"))
-SNIFF_BYTES = 4096
+SNIFF_BYTES = 4096  # enough for any signature and for an HTML page's <html>/<head> opening
 
 
 def kind_by_name(name: str) -> str | None:

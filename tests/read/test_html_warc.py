@@ -10,7 +10,7 @@ def test_html_main_text_title_site_and_date(tmp_path):
     assert not rejs
     a = arts[0]
     assert a.title == "Ferries resume after storm" and a.outlet == "Island Times"
-    assert a.published == dt.date(2024, 2, 3)
+    assert a.published == dt.datetime(2024, 2, 3, 8, tzinfo=dt.timezone.utc)  # the meta tag's time, not just the day
     assert BODY in a.text
     for junk in ("SCRIPT-TEXT", "NAV-HOME", "FOOTER-TEXT", "Ferries resume after storm"):
         assert junk not in a.text

@@ -7,6 +7,7 @@ peeled into ``title`` with the map adjusted).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from typing import Iterator
 
@@ -18,7 +19,19 @@ from .decode import DecodeFailure, decode, repair_text
 from .plaintext import parse_plain
 from .settings import ReadSettings
 
-__all__ = ["html_item", "read_html"]
+__all__ = ["html_item", "published_time", "read_html"]
+
+# Publication time as pages state it: Open Graph / article meta tags and schema.org JSON-LD. trafilatura keeps only
+# the day; the time orders same-day reports, which provenance needs.
+_META_TIME = re.compile(
+    r"""<meta\b[^>]*?(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|"""
+    r"""datePublished|publishdate|pubdate|dc\.date\.issued)["'][^>]*?content\s*=\s*["']([^"']+)["']"""
+    r"""|<meta\b[^>]*?content\s*=\s*["']([^"']+)["'][^>]*?(?:property|name|itemprop)\s*=\s*["']"""
+    r"""(?:article:published_time|og:published_time|datePublished|publishdate|pubdate|dc\.date\.issued)["']"""
+    r'|"datePublished"\s*:\s*"([^"]+)"',
+    re.I,
+)
+HEAD_CHARS = 200_000  # where to look for the tags: the head, or JSON-LD early in the body
 
 
 def read_html(src: Source, settings: ReadSettings) -> Iterator[Item]:
@@ -50,8 +63,25 @@ def html_item(src: Source, settings: ReadSettings, data: bytes, *, where: dict[s
     if doc is None or not (getattr(doc, "text", None) or "").strip():
         return reject(src, "empty", "no main text found in the page", **where)
     title = repair_text(doc.title) if doc.title else None
+    day = parse_date(doc.date)
+    exact = published_time(html)
+    if exact is not None and (day is None or exact.date() == day):
+        day = exact
     p = parse_plain(doc.text, repair=settings.repair_mojibake, headers=False, title=title)
     return build_article(
         src, settings, text=p.text, offsets=p.offsets, where=where, outlet=doc.sitename or doc.hostname,
-        url=doc.url or url, title=title, published=parse_date(doc.date) or published, extras=p.extras,
+        url=doc.url or url, title=title, published=day or published, extras=p.extras,
     )
+
+
+def published_time(html: str) -> dt.datetime | None:
+    """The first full publication datetime stated in the page's meta tags or JSON-LD, or None.
+
+    >>> published_time('<meta property="article:published_time" content="2025-03-11T19:40:00+00:00">').hour
+    19
+    """
+    for m in _META_TIME.finditer(html, 0, HEAD_CHARS):
+        value = parse_date(next(g for g in m.groups() if g))
+        if isinstance(value, dt.datetime):
+            return value
+    return None

@@ -142,7 +142,7 @@ class Store:
                 batch[a.id] = a
         if not batch:
             return AddResult(0, repeated, [])
-        held = {r[0] for r in self._rows("SELECT id FROM articles WHERE list_contains(?, id)", [list(batch)])}
+        held = self._held(list(batch))
         new = [a for i, a in batch.items() if i not in held]
         if new:
             seq0 = self.max_seq() + 1
@@ -154,6 +154,14 @@ class Store:
             finally:
                 self.con.unregister("_new_articles")
         return AddResult(len(new), repeated + len(held), [a.id for a in new])
+
+    def _held(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` the store already holds (a hash join, so a large store is scanned once per batch)."""
+        self.con.register("_batch_ids", pa.table({"id": pa.array(ids, pa.string())}))
+        try:
+            return {r[0] for r in self._rows("SELECT a.id FROM articles a JOIN _batch_ids b ON a.id = b.id")}
+        finally:
+            self.con.unregister("_batch_ids")
 
     def add_rejections(self, rejections: Iterable[Rejection], *, run: int | None = None) -> int:
         rows = [(run, r.origin.path, r.origin.member, r.origin.line, r.origin.record, r.origin.offset, r.reason,

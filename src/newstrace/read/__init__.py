@@ -10,6 +10,8 @@ and ``read = articles + duplicates + rejections`` after the store drops ids it a
 from __future__ import annotations
 
 import importlib
+import os
+from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Mapping
 
 from ..model import Article, Rejection
@@ -34,17 +36,19 @@ _READERS = {
 def _reader(kind: str) -> Callable[[Source, ReadSettings], Iterator[Item]]:
     module, name = _READERS[kind]
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
 MAX_NESTING = 4  # containers inside containers (a .zip of .gz files is 2)
 
 
-def read(paths: str | Iterable[str], *, mapping: Mapping[str, str] | list[str] | None = None,
+def read(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, mapping: Mapping[str, str] | list[str] | None = None,
          settings: ReadSettings | None = None) -> Iterator[Article | Rejection]:
     """Articles and Rejections from files, folders (recursively), globs, or ``"-"`` for stdin.
 
     ``mapping`` overrides record field names (``{"text": "body_html"}`` or ``["text=body_html"]``).
     """
     settings = _settings(settings, mapping)
-    inputs = expand([paths] if isinstance(paths, str) else list(paths))
+    inputs = expand([paths] if isinstance(paths, (str, os.PathLike)) else list(paths))
     for src in inputs.sources:
         yield from read_source(src, settings) if isinstance(src, Source) else (src,)
 
@@ -52,8 +56,6 @@ def read(paths: str | Iterable[str], *, mapping: Mapping[str, str] | list[str] |
 def _settings(settings: ReadSettings | None, mapping: Mapping[str, str] | list[str] | None) -> ReadSettings:
     settings = settings or DEFAULT_SETTINGS
     if mapping:
-        from dataclasses import replace
-
         settings = replace(settings, mapping={**settings.mapping, **parse_mapping(mapping)})
     return settings
 

@@ -30,7 +30,6 @@ class Source:
     name: str
     open: Callable[[], IO[bytes]]
     member: str | None = None
-    kind: str | None = None  # set by detection
 
     def origin(self, **where: int | None) -> Origin:
         return Origin(path=self.path, member=self.member, **where)

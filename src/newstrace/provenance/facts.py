@@ -10,7 +10,7 @@ from .model import DEFAULT_PROVENANCE, ArticleFacts, Link, PairFacts, Provenance
 if TYPE_CHECKING:
     from ..model import Article
 
-__all__ = ["article_facts", "link", "pair_facts", "quote_relation"]
+__all__ = ["article_facts", "link", "match_sentences", "pair_facts", "quote_relation"]
 
 
 # Shared quotation cores shorter than this many words are too common to show that two cuts came from one quote.
@@ -56,6 +56,43 @@ def _word_ratio(a: Sequence[str], b: Sequence[str]) -> float:
     return difflib.SequenceMatcher(None, list(a), list(b), autojunk=False).ratio()
 
 
+# Two sentences say the same when they share at least this share of the content stems of the shorter one, and at
+# least SENTENCE_MIN_SHARED stems. 0.5: a rewritten sentence (synonyms, a dropped clause) keeps well over half its
+# content words; two different sentences of one story share a name or two (checked on invented examples).
+SENTENCE_MIN_COVER = 0.5
+SENTENCE_MIN_SHARED = 3
+
+
+def _sentence_stems(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    from ..tokens import STOPWORDS, WORD_RE, sentences, stem
+
+    out = []
+    for s, e in sentences(text):
+        words = (m.group().lower() for m in WORD_RE.finditer(text, s, e))
+        out.append((s, e, frozenset(stem(w) for w in words if w not in STOPWORDS)))
+    return out
+
+
+def match_sentences(a: str, b: str) -> tuple[tuple[int, int, int, int], ...]:
+    """Pairs of sentences (A span, B span) that say the same, by content-stem overlap; many-to-many."""
+    sa, sb = _sentence_stems(a), _sentence_stems(b)
+    index: dict[str, list[int]] = {}
+    for j, (_, _, stems) in enumerate(sb):
+        for t in stems:
+            index.setdefault(t, []).append(j)
+    out = []
+    for s0, e0, stems in sa:
+        counts: dict[int, int] = {}
+        for t in stems:
+            for j in index.get(t, ()):
+                counts[j] = counts.get(j, 0) + 1
+        for j, n in sorted(counts.items()):
+            other = sb[j][2]
+            if n >= SENTENCE_MIN_SHARED and n >= SENTENCE_MIN_COVER * min(len(stems), len(other)):
+                out.append((s0, e0, sb[j][0], sb[j][1]))
+    return tuple(out)
+
+
 def article_facts(article: "Article", *, table: object | None = None) -> ArticleFacts:
     """The :class:`ArticleFacts` of an article, with its credits and quotations found by :mod:`newstrace.quotes`."""
     from ..quotes import credits, default_table, quotes
@@ -71,7 +108,8 @@ def article_facts(article: "Article", *, table: object | None = None) -> Article
         credits=tuple(dict.fromkeys(c.outlet for c in found if c.kind != "dateline")),
         datelines=tuple(dict.fromkeys(c.outlet for c in found if c.kind == "dateline")),
         quotes=tuple((u.span.start, u.span.end) for u in units),
-        agencies=frozenset(n for n in names if tab.kinds.get(n) == "agency"))
+        agencies=frozenset(n for n in names if tab.kinds.get(n) == "agency"),
+        credit_spans=tuple((c.outlet, c.span.start, c.span.end) for c in found))
 
 
 def pair_facts(a: "Article", b: "Article") -> PairFacts:
@@ -91,7 +129,7 @@ def pair_facts(a: "Article", b: "Article") -> PairFacts:
             continue  # a few common words in two different quotations
         facts.append(QuoteFact(m.a_span.start, m.a_span.end, m.b_span.start, m.b_span.end, rel,  # type: ignore
                                m.b.name or m.a.name))
-    return PairFacts(passages=passages, quotes=tuple(facts))
+    return PairFacts(passages=passages, quotes=tuple(facts), sentences=match_sentences(a.text, b.text))
 
 
 def link(a: "Article", b: "Article", *, facts_a: ArticleFacts | None = None, facts_b: ArticleFacts | None = None,

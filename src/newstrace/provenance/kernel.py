@@ -71,8 +71,8 @@ def _date_evidence(a: ArticleFacts, b: ArticleFacts, s: ProvenanceSettings) -> l
     return [Evidence("published-before", "published the same day", 0.0)]
 
 
-def _credit_evidence(a: ArticleFacts, b: ArticleFacts, s: ProvenanceSettings) -> tuple[list[Evidence], bool, bool]:
-    """Credits between the two: evidence, and whether B credits A / A credits B (by outlet or consistently)."""
+def _credit_evidence(a: ArticleFacts, b: ArticleFacts, s: ProvenanceSettings) -> tuple[list[Evidence], str, str]:
+    """Credits between the two: evidence, and how B credits A / A credits B (see :func:`_credits_outlet`)."""
     out: list[Evidence] = []
     b_credits_a = _credits_outlet(b, a)
     a_credits_b = _credits_outlet(a, b)
@@ -85,7 +85,7 @@ def _credit_evidence(a: ArticleFacts, b: ArticleFacts, s: ProvenanceSettings) ->
             out.append(Evidence("credits", f"{who} credits {flag}, consistent with "
                                            f"{'A' if who == 'B' else 'B'} (whose outlet is unknown)",
                                 sign * s.credit_consistent))
-    return out, bool(b_credits_a), bool(a_credits_b)
+    return out, b_credits_a, a_credits_b
 
 
 def _credits_outlet(deriving: ArticleFacts, source: ArticleFacts) -> str:
@@ -102,17 +102,55 @@ def _credits_outlet(deriving: ArticleFacts, source: ArticleFacts) -> str:
     return ""
 
 
+def _taken(pair: PairFacts) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of A and of B that the two share: matched sentences (or passages when none) and quotations."""
+    if pair.sentences:
+        a_spans = [(p[0], p[1]) for p in pair.sentences]
+        b_spans = [(p[2], p[3]) for p in pair.sentences]
+    else:
+        a_spans = [(p[0], p[1]) for p in pair.passages]
+        b_spans = [(p[2], p[3]) for p in pair.passages]
+    return a_spans + [(q.a_start, q.a_end) for q in pair.quotes], b_spans + [(q.b_start, q.b_end) for q in pair.quotes]
+
+
+def _interior_gaps(spans: Sequence[tuple[int, int]]) -> int:
+    """Stretches of at least MIN_UNTAKEN_CHARS inside the shared stretch that the other article lacks."""
+    merged = _union(spans)
+    return sum(1 for (_, e), (s, _) in zip(merged, merged[1:]) if s - e >= MIN_UNTAKEN_CHARS)
+
+
 def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: ProvenanceSettings
-                 ) -> tuple[list[Evidence], float, float]:
-    a_spans = [(p[0], p[1]) for p in pair.passages] + [(q.a_start, q.a_end) for q in pair.quotes]
-    b_spans = [(p[2], p[3]) for p in pair.passages] + [(q.b_start, q.b_end) for q in pair.quotes]
+                 ) -> tuple[list[Evidence], float, float, float]:
+    """Containment asymmetry and interleaved material: evidence, share of A and of B taken, common-source score."""
+    a_spans, b_spans = _taken(pair)
     cov_a, cov_b = _covered(a_spans, a.length), _covered(b_spans, b.length)
-    if not pair.passages and not pair.quotes:
-        return [], cov_a, cov_b
-    asym = cov_b - cov_a
-    w = s.containment * max(-1.0, min(1.0, asym / s.containment_full))
-    detail = f"{cov_b:.0%} of B is in A; {cov_a:.0%} of A is in B"
-    return [Evidence("containment", detail, w)], cov_a, cov_b
+    if not a_spans:
+        return [], cov_a, cov_b, 0.0
+    w = s.containment * max(-1.0, min(1.0, (cov_b - cov_a) / s.containment_full))
+    out = [Evidence("containment", f"{cov_b:.0%} of B is in A; {cov_a:.0%} of A is in B", w)]
+    ga, gb = _interior_gaps(a_spans), _interior_gaps(b_spans)
+    cs = 0.0
+    if min(ga, gb) >= s.interleave_common_min and min(ga, gb) >= s.interleave_common_ratio * max(ga, gb):
+        cs = min(s.interleave_cap, s.interleave_common + s.interleave_step * (min(ga, gb) - s.interleave_common_min))
+        out.append(Evidence("common-material", f"A has {ga} and B {gb} stretch(es) inside the shared text that the "
+                                               "other lacks: each kept material of a common original", cs))
+    elif ga != gb:
+        w = s.interleave * max(-1.0, min(1.0, (ga - gb) / s.interleave_full))
+        out.append(Evidence("added-material", f"inside the shared text A has {ga} and B {gb} stretch(es) the other "
+                                              "lacks (the source keeps what the copy dropped)", w))
+    return out, cov_a, cov_b, cs
+
+
+def _copied_credit(name: str, a: ArticleFacts, b: ArticleFacts, pair: PairFacts) -> bool:
+    """Whether one of the two credits ``name`` only inside sentences matched to sentences of the other that credit
+    it too (the credit was copied along)."""
+    spans_a = [(s, e) for n, s, e in a.credit_spans if n == name]
+    spans_b = [(s, e) for n, s, e in b.credit_spans if n == name]
+    copied_a = {(sa, ea) for a0, a1, b0, b1 in pair.sentences for sa, ea in spans_a for sb, eb in spans_b
+                if a0 <= sa and ea <= a1 and b0 <= sb and eb <= b1}
+    copied_b = {(sb, eb) for a0, a1, b0, b1 in pair.sentences for sa, ea in spans_a for sb, eb in spans_b
+                if a0 <= sa and ea <= a1 and b0 <= sb and eb <= b1}
+    return len(copied_a) == len(spans_a) or len(copied_b) == len(spans_b)
 
 
 def _quote_evidence(pair: PairFacts, s: ProvenanceSettings) -> tuple[list[Evidence], float]:
@@ -139,10 +177,13 @@ def _quote_evidence(pair: PairFacts, s: ProvenanceSettings) -> tuple[list[Eviden
     return out, cs
 
 
-def _agency_evidence(a: ArticleFacts, b: ArticleFacts, s: ProvenanceSettings) -> tuple[list[Evidence], float, str]:
+def _agency_evidence(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: ProvenanceSettings
+                     ) -> tuple[list[Evidence], float, str]:
+    """Both credit one third outlet: a common source, unless the credit sits in a sentence one copied from the
+    other (then the credit was copied along with it)."""
     named_a = (set(a.credits) | set(a.datelines)) - {a.outlet, b.outlet}
     named_b = (set(b.credits) | set(b.datelines)) - {a.outlet, b.outlet}
-    both = sorted(named_a & named_b)
+    both = sorted(n for n in named_a & named_b if not _copied_credit(n, a, b, pair))
     if both:
         return [Evidence("common-credit", f"both credit {', '.join(both)}, neither of them", s.agency_both)], \
             s.agency_both, both[0]
@@ -157,13 +198,13 @@ def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
     """The provenance :class:`Link` of a pair: direction, confidence, evidence, credited, churn. Pure."""
     s = settings
     credit_ev, b_credits_a, a_credits_b = _credit_evidence(a, b, s)
-    contain_ev, cov_a, cov_b = _containment(a, b, pair, s)
+    contain_ev, cov_a, cov_b, cs_material = _containment(a, b, pair, s)
     quote_ev, cs_quotes = _quote_evidence(pair, s)
-    agency_ev, cs_agency, agency = _agency_evidence(a, b, s)
+    agency_ev, cs_agency, agency = _agency_evidence(a, b, pair, s)
     evidence = _date_evidence(a, b, s) + credit_ev + contain_ev + quote_ev + agency_ev
-    lean = sum(e.weight for e in evidence if e.kind not in ("quote-overlap", "common-credit"))
-    cs = cs_quotes + cs_agency
-    direct_credit = b_credits_a or a_credits_b
+    lean = sum(e.weight for e in evidence if e.kind not in COMMON_KINDS)
+    cs = cs_quotes + cs_agency + cs_material
+    direct_credit = "outlet" in (b_credits_a, a_credits_b)  # a merely consistent credit does not rule it out
     if cs >= s.common_min and not direct_credit:
         both_credit = bool(agency) and cs_agency >= s.agency_both
         return Link(a.id, b.id, "common-source", _sigmoid(cs), tuple(evidence), credited=both_credit,
@@ -171,20 +212,22 @@ def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
     if abs(lean) < s.unknown_margin:
         return Link(a.id, b.id, "unknown", 0.0, tuple(evidence))
     if lean > 0:
-        src, der, cov, credited, direction = a, b, cov_b, b_credits_a, "a->b"
+        der, cov, credited, direction = b, cov_b, bool(b_credits_a), "a->b"
     else:
-        src, der, cov, credited, direction = b, a, cov_a, a_credits_b, "b->a"
-    der_spans = [((p[2], p[3]) if direction == "a->b" else (p[0], p[1])) for p in pair.passages]
+        der, cov, credited, direction = a, cov_a, bool(a_credits_b), "b->a"
+    a_taken, b_taken = _taken(pair)
     der_quotes = [((q.b_start, q.b_end) if direction == "a->b" else (q.a_start, q.a_end)) for q in pair.quotes]
-    untaken = _gaps(der_spans + der_quotes, der.length, MIN_UNTAKEN_CHARS)
+    untaken = _gaps(b_taken if direction == "a->b" else a_taken, der.length, MIN_UNTAKEN_CHARS)
     fresh = tuple(q for q in der.quotes if not any(s0 < q[1] and q[0] < e0 for s0, e0 in der_quotes))
     if fresh or untaken:
-        evidence.append(Evidence("added-material", f"{len(untaken)} passage(s) and {len(fresh)} quotation(s) of "
-                                                   f"the derived article not in the source", 0.0))
+        evidence.append(Evidence("untaken", f"{len(untaken)} stretch(es) and {len(fresh)} quotation(s) of the "
+                                            "derived article are not in the source", 0.0))
     return Link(a.id, b.id, direction, _sigmoid(abs(lean)), tuple(evidence), credited=credited, churn=cov,
                 untaken=untaken, fresh_quotes=fresh)
 
 
+# Evidence kinds that speak for a common source rather than for a direction.
+COMMON_KINDS = ("quote-overlap", "common-credit", "common-material")
 # Stretches of the derived article shorter than this between taken passages are joins, not added material
 # (a sentence is rarely under 40 characters).
 MIN_UNTAKEN_CHARS = 40

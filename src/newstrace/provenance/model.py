@@ -43,6 +43,7 @@ class ArticleFacts:
     datelines: tuple[str, ...] = ()
     quotes: tuple[tuple[int, int], ...] = ()
     agencies: frozenset[str] = frozenset()  # canonical names of wire agencies (``kind == "agency"``)
+    credit_spans: tuple[tuple[str, int, int], ...] = ()  # (outlet, start, end) of each credit phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,11 @@ class ProvenanceSettings:
     capped. agency_both: both credit one agency that is neither's outlet. quote_overlap: one quotation each
     article cut differently (copying either way cannot explain it). unknown_margin: below this |log-odds| the
     direction is unknown (0.85 is about 70:30). common_min: common-source score needed.
+    interleave*: stretches inside the shared text that one article has and the other lacks. A copier drops
+    sentences here and there but adds its own material in a block or two, so the source holds more of them
+    (full weight 1.5 at a difference of 2); when both hold at least 2, and neither more than three times as many
+    as the other (a source holds many, its copy one or two of its own), each kept part of an original the other
+    dropped, which copying either way cannot explain (1.5, plus 0.5 per further stretch, capped at 3).
     """
 
     date_days: float = 3.0
@@ -135,6 +141,13 @@ class ProvenanceSettings:
     agency_one: float = 0.0
     quote_overlap: float = 1.5
     overlap_cap: float = 3.0
+    interleave: float = 1.5
+    interleave_full: int = 2
+    interleave_common_min: int = 2
+    interleave_common_ratio: float = 0.34
+    interleave_common: float = 1.5
+    interleave_step: float = 0.5
+    interleave_cap: float = 3.0
     unknown_margin: float = 0.85
     common_min: float = 1.5
 

@@ -1,0 +1,176 @@
+"""Provenance: the pure decision kernel on invented facts, the adapters on invented articles, the graph, seeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from newstrace import Article
+from newstrace.provenance import (ArticleFacts, Link, PairFacts, QuoteFact, article_facts, decide, graph_json, link,
+                                  quote_relation, story_graph, write_graphml)
+from newstrace.provenance.facts import match_sentences
+
+D = dt.date(2024, 3, 5)
+# A source with five sentences at 0,100,...,400 (each 90 chars); B keeps sentences 0, 2, 4 and adds its own.
+SRC_SENTS = tuple((i * 100, i * 100 + 90) for i in range(5))
+
+
+def pair_keeping(kept: list[int], b_offset: int = 0) -> PairFacts:
+    sents = tuple((SRC_SENTS[i][0], SRC_SENTS[i][1], b_offset + k * 100, b_offset + k * 100 + 90)
+                  for k, i in enumerate(kept))
+    return PairFacts(sentences=sents)
+
+
+def facts(id: str, length: int, **kw) -> ArticleFacts:
+    return ArticleFacts(id, length=length, **kw)
+
+
+def test_dates_decide_direction_and_missing_dates_do_not_break_it() -> None:
+    pair = pair_keeping([0, 1, 2, 3])
+    a, b = facts("a", 500, published=D), facts("b", 420, published=D + dt.timedelta(days=2))
+    lk = decide(a, b, pair)
+    assert lk.direction == "a->b" and lk.source == "a" and lk.derived == "b"
+    assert any(e.kind == "published-before" and e.weight > 0 for e in lk.evidence)
+    reverse = decide(b, a, PairFacts(sentences=tuple((p[2], p[3], p[0], p[1]) for p in pair.sentences)))
+    assert reverse.direction == "b->a"
+    undated = decide(facts("a", 500), facts("b", 420, published=D), pair)
+    assert undated.direction in ("a->b", "unknown")
+
+
+def test_credit_to_the_source_outlet_decides_and_marks_credited() -> None:
+    pair = pair_keeping([0, 2, 4])
+    a = facts("a", 500, outlet="Fenwick Ledger")
+    b = facts("b", 400, outlet="Moor Sentinel", credits=("Fenwick Ledger",))
+    lk = decide(a, b, pair)
+    assert lk.direction == "a->b" and lk.credited is True and lk.confidence >= 0.9
+    assert lk.churn == pytest.approx(270 / 400)
+    uncredited = decide(a, facts("b", 400, outlet="Moor Sentinel"), pair)
+    assert uncredited.direction == "a->b" and uncredited.credited is False
+
+
+def test_consistent_credit_when_the_source_outlet_is_unknown() -> None:
+    a = facts("a", 500)
+    b = facts("b", 400, outlet="Moor Sentinel", credits=("Fenwick Ledger",))
+    lk = decide(a, b, pair_keeping([0, 2, 4]))
+    assert lk.direction == "a->b" and lk.credited is True
+    assert any("consistent" in e.detail for e in lk.evidence)
+    # an agency credit is not consistent with an unknown source: it names a third text
+    agency = facts("b", 400, credits=("Reuters",), agencies=frozenset({"Reuters"}))
+    assert decide(a, agency, pair_keeping([0, 2, 4])).credited is False
+
+
+def test_containment_and_interleaving_decide_undated_pairs() -> None:
+    # B kept sentences 0, 2, 4 of A: A holds two stretches inside the shared text that B lacks.
+    lk = decide(facts("a", 500), facts("b", 300), pair_keeping([0, 2, 4]))
+    assert lk.direction == "a->b"
+    kinds = {e.kind for e in lk.evidence}
+    assert {"containment", "added-material"} <= kinds
+    assert lk.churn == pytest.approx(0.9)
+
+
+def test_quote_truncation_points_from_the_whole_quote_to_the_cut_one() -> None:
+    q = QuoteFact(10, 80, 10, 50, "truncated", "Ada Brandt")
+    lk = decide(facts("a", 90), facts("b", 90), PairFacts(quotes=(q,)))
+    ev = {e.kind: e for e in lk.evidence}
+    assert ev["quote-extension"].weight > 0 and "Ada Brandt" in ev["shared-quotes"].detail
+
+
+def test_common_source_from_a_shared_agency_credit_and_from_interleaving() -> None:
+    a = facts("a", 500, outlet="Fenwick Ledger", credits=("Reuters",), credit_spans=(("Reuters", 495, 500),))
+    b = facts("b", 500, outlet="Moor Sentinel", credits=("Reuters",), credit_spans=(("Reuters", 495, 500),))
+    lk = decide(a, b, pair_keeping([0, 1, 2]))
+    assert lk.direction == "common-source" and lk.common_source == "Reuters" and lk.credited is True
+    # each holds stretches inside the shared text that the other lacks: material of an original both cut
+    cs = decide(facts("a", 900), facts("b", 900),
+                PairFacts(sentences=tuple((i * 300, i * 300 + 90, i * 300, i * 300 + 90) for i in range(3))))
+    assert cs.direction == "common-source"
+    assert any(e.kind == "common-material" for e in cs.evidence)
+
+
+def test_a_credit_copied_along_with_its_sentence_is_not_a_common_source() -> None:
+    a = facts("a", 500, outlet="Fenwick Ledger", published=D, credits=("Reuters",),
+              credit_spans=(("Reuters", 10, 20),))
+    b = facts("b", 300, outlet="Moor Sentinel", published=D + dt.timedelta(days=1), credits=("Reuters",),
+              credit_spans=(("Reuters", 10, 20),))
+    lk = decide(a, b, pair_keeping([0, 2, 4]))
+    assert lk.direction == "a->b"
+
+
+def test_no_shared_text_and_no_other_evidence_is_unknown() -> None:
+    lk = decide(facts("a", 100), facts("b", 100), PairFacts())
+    assert lk.direction == "unknown" and lk.confidence == 0.0 and lk.source is None
+
+
+def test_quote_relation() -> None:
+    w = "we will not leave the valley".split()
+    assert quote_relation(w, w) == "exact"
+    assert quote_relation(w, w[:4]) == "truncated"
+    assert quote_relation(w[1:], w) == "extended"
+    assert quote_relation(w[:5], w[2:] + ["again"]) == "overlap"
+    assert quote_relation(w, "nothing alike here".split()) == "altered"
+
+
+def test_match_sentences_finds_rewritten_sentences_with_offsets() -> None:
+    a = "The council approved the new harbour wall on Monday. Rain is expected later this week."
+    b = "On Monday the council approved a new harbour wall after a long debate. Tickets sold out."
+    pairs = match_sentences(a, b)
+    assert len(pairs) == 1
+    a0, a1, b0, b1 = pairs[0]
+    assert a[a0:a1].startswith("The council") and b[b0:b1].startswith("On Monday")
+
+
+SOURCE = ("The Fenwick council voted on Monday to close the old ferry pier after engineers found cracks in its "
+          "pilings. \u201cThe pier is not safe for anyone, and we cannot wait for the spring storms to prove it,\u201d "
+          "said council leader Ada Brandt. Ferry services will move to the north quay from next week. The repair "
+          "bill was put at 4 million pounds, more than the council spends on roads in a year. Local traders said "
+          "the move would cost them customers. Engineers first raised concerns about the pilings in 2019.")
+COPY = ("Ferries leaving Fenwick will use a different quay. The Fenwick council voted on Monday to close the old "
+        "ferry pier after engineers found cracks in its pilings, according to the Fenwick Herald. \u201cThe pier is "
+        "not safe for anyone,\u201d said council leader Ada Brandt. Ferry services will move to the north quay from "
+        "next week. \u201cWe will lose half our trade,\u201d said shop owner Tom Reyes.")
+
+
+def test_link_on_invented_articles() -> None:
+    a = Article.from_text(SOURCE, id="src", outlet="Fenwick Herald", published=D)
+    b = Article.from_text(COPY, id="copy", outlet="Moor Sentinel", published=D + dt.timedelta(days=1))
+    lk = link(a, b)
+    assert lk.direction == "a->b" and lk.credited is True
+    assert 0.0 < lk.churn <= 1.0
+    fresh = [COPY[s:e] for s, e in lk.fresh_quotes]
+    assert any("half our trade" in q for q in fresh)
+    for s, e in lk.untaken:
+        assert 0 <= s < e <= len(COPY)
+    json.dumps(lk.to_json())
+    assert article_facts(b).credits == ("Fenwick Herald",)
+
+
+def test_story_graph_breaks_cycles_by_confidence_and_exports(tmp_path: Path) -> None:
+    links = [Link("a", "b", "a->b", 0.9, (), credited=True, churn=0.5),
+             Link("b", "c", "a->b", 0.8, (), credited=False, churn=0.7),
+             Link("c", "a", "a->b", 0.6, (), credited=False, churn=0.2),
+             Link("d", "e", "common-source", 0.95, (), credited=True, common_source="Reuters"),
+             Link("a", "d", "unknown", 0.0, ())]
+    g = story_graph(links, articles=[facts(x, 10) for x in "abcde"])
+    assert set(g.edges) == {("a", "b"), ("b", "c"), ("common:Reuters", "d"), ("common:Reuters", "e")}
+    assert g.edges["b", "c"]["credited"] is False
+    data = graph_json(g)
+    assert {e["source"] for e in data["edges"]} == {"a", "b", "common:Reuters"}
+    write_graphml(g, str(tmp_path / "g.graphml"))
+    assert (tmp_path / "g.graphml").read_text().startswith("<?xml")
+
+
+@pytest.mark.shared
+def test_seeds_second_article_derives_from_the_first(seeds: tuple[Path, Path]) -> None:
+    first, second = seeds
+    a = Article.from_text(first.read_text(encoding="utf-8"), id="000")
+    b = Article.from_text(second.read_text(encoding="utf-8"), id="001")
+    lk = link(a, b)
+    assert lk.direction == "a->b" and lk.confidence >= 0.8 and lk.credited is True
+    kinds = {e.kind: e for e in lk.evidence}
+    assert "Jerusalem Post" in kinds["credits"].detail
+    assert "shared-quotes" in kinds
+    fresh = " ".join(b.text[s:e] for s, e in lk.fresh_quotes)
+    assert "birth of a new Palestine" in fresh and "lost confidence in itself" in fresh

@@ -52,8 +52,12 @@ def read_csv(src: Source, settings: ReadSettings, *, tsv: bool = False) -> Itera
             return
         delim = "\t" if tsv else max(_DELIMITERS, key=head.count)
         quoting = csv.QUOTE_NONE if delim == "\t" else csv.QUOTE_MINIMAL
-        header = next(csv.reader([head], delimiter=delim, quoting=quoting))
-        header = [h.strip() for h in header]
+        try:
+            header = [h.strip() for h in next(csv.reader(io.StringIO(head, newline=""), delimiter=delim,
+                                                         quoting=quoting), [])]
+        except csv.Error as e:
+            yield reject(src, "malformed", f"header row: {e}", line=header_line[0])
+            return
         columns = resolve_columns(header, settings.mapping)
         record = 0
         for first, raw in _records(lines, quoting != csv.QUOTE_NONE, settings):

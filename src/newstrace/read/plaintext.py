@@ -37,7 +37,8 @@ _KEYS = {
     "publication date": "published", "pubdate": "published", "source": "outlet", "outlet": "outlet",
     "publisher": "outlet", "url": "url", "link": "url", "byline": "byline", "by": "byline", "author": "byline",
 }
-_META_LINE = re.compile(r"[ \t]*(?P<key>[A-Za-z][A-Za-z ]{0,19}?)[ \t]*(?::|=|[ \t](?=\d))[ \t]*(?P<val>\S.*?)[ \t]*")
+_META_LINE = re.compile(
+    r"[ \t]*(?P<key>[A-Za-z][A-Za-z ]{0,19}?)[ \t]*(?P<sep>:|=|[ \t](?=\d))[ \t]*(?P<val>\S.*?)[ \t]*")
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _INLINE_DATE = re.compile(r"[ \t]*(?:date|dated|published)[ \t]*[:=]?[ \t]*(?P<val>" + _ISO + r")[ \t]+(?=\S)", re.I)
 _CREDIT = re.compile(
@@ -85,6 +86,8 @@ def _meta(p: Parsed, line: str) -> bool:
     m = _META_LINE.fullmatch(line)
     if m and m.group("key").lower() in _KEYS:
         field_, val = _KEYS[m.group("key").lower()], m.group("val")
+        if m.group("sep").isspace() and field_ != "published":
+            return False  # "date 2021-05-20" is metadata; "By 2030 the fleet..." is prose
         if field_ == "published":
             d = parse_date(val)
             if d is None:

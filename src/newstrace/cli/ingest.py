@@ -87,6 +87,9 @@ def ingest(
         report = run_ingest(paths, db, map_ or [], quiet=as_json)
     except NewstraceError as e:
         fail(e)
+    if report.skipped_files and not as_json:
+        err.print(f"skipped {len(report.skipped_files)} file(s) of unknown kinds in folders, e.g. "
+                  f"{report.skipped_files[0]} (name a file to read it anyway)", soft_wrap=True)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict()) + "\n")
     else:

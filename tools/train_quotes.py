@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newstrace.quotes.brat import load_gold  # noqa: E402
-from newstrace.quotes.features import featurize, tokenize  # noqa: E402
-from newstrace.quotes.tagger import MODEL_PATH, labels_for  # noqa: E402
+from newstrace.quotes.features import featurize, stack, tokenize  # noqa: E402
+from newstrace.quotes.tagger import MODEL2_PATH, MODEL_PATH, labels_for  # noqa: E402
 
 # CRF options: elastic net keeps the weight file small (L1) and smooth (L2); values picked on a 10% holdout
 # of train (c1 0.05..0.5, c2 0.001..0.1); 150 L-BFGS iterations is where holdout F1 stopped improving.
@@ -31,13 +31,48 @@ def doc_spans(doc) -> list[tuple[str, int, int]]:  # type: ignore[no-untyped-def
     return [(role, a, b) for att in doc.attributions for role, frags in att.items() for a, b in frags]
 
 
-def train(docs, out: Path, params: dict) -> None:  # type: ignore[no-untyped-def]
-    tr = pycrfsuite.Trainer(verbose=False)
+# Second pass: out-of-fold first-pass labels come from FOLDS models trained with FOLD_ITERS iterations (fewer
+# than the final model's, to keep training time down; the labels only need to be as noisy as at run time).
+FOLDS = 2
+FOLD_ITERS = 60
+
+
+def prepare(docs):  # type: ignore[no-untyped-def]
+    """(text, tokens, features, gold labels) of each document."""
+    out = []
     for d in docs:
         toks = tokenize(d.text)
-        tr.append(featurize(d.text, toks), labels_for(toks, doc_spans(d)))
+        out.append((d.text, toks, featurize(d.text, toks), labels_for(toks, doc_spans(d))))
+    return out
+
+
+def train(rows, out: Path, params: dict, labels1=None) -> None:  # type: ignore[no-untyped-def]
+    tr = pycrfsuite.Trainer(verbose=False)
+    for k, (text, toks, feats, gold) in enumerate(rows):
+        tr.append(feats if labels1 is None else stack(feats, text, toks, labels1[k]), gold)
     tr.set_params(params)
     tr.train(str(out))
+
+
+def out_of_fold(rows, params: dict) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """First-pass labels for each training document from a model that did not see it."""
+    labels: list[list[str]] = [[] for _ in rows]
+    tmp = Path("/tmp/newstrace-fold.crfsuite")
+    for f in range(FOLDS):
+        train([r for k, r in enumerate(rows) if k % FOLDS != f], tmp, dict(params, max_iterations=FOLD_ITERS))
+        tg = pycrfsuite.Tagger()
+        tg.open(str(tmp))
+        for k, r in enumerate(rows):
+            if k % FOLDS == f:
+                labels[k] = tg.tag(r[2])
+        tg.close()
+    return labels
+
+
+def train_all(rows, out1: Path, out2: Path, params: dict, reuse: bool = False) -> None:  # type: ignore[no-untyped-def]
+    if not (reuse and out1.exists()):
+        train(rows, out1, params)
+    train(rows, out2, params, out_of_fold(rows, params))
 
 
 def main() -> None:
@@ -46,6 +81,7 @@ def main() -> None:
     ap.add_argument("--holdout", type=float, default=0.0)
     ap.add_argument("--c1", type=float, default=PARAMS["c1"])
     ap.add_argument("--c2", type=float, default=PARAMS["c2"])
+    ap.add_argument("--reuse", action="store_true", help="with --holdout: keep an existing first-pass model")
     ap.add_argument("--iters", type=int, default=PARAMS["max_iterations"])
     a = ap.parse_args()
     params = dict(PARAMS, c1=a.c1, c2=a.c2, max_iterations=a.iters)
@@ -55,18 +91,19 @@ def main() -> None:
         k = max(1, int(1 / a.holdout))
         held = [d for i, d in enumerate(docs) if i % k == 0]
         rest = [d for i, d in enumerate(docs) if i % k != 0]
-        tmp = Path("/tmp/newstrace-holdout.crfsuite")
-        train(rest, tmp, params)
+        tmp, tmp2 = Path("/tmp/newstrace-holdout.crfsuite"), Path("/tmp/newstrace-holdout2.crfsuite")
+        train_all(prepare(rest), tmp, tmp2, params, reuse=a.reuse)
         from newstrace.quotes import tagger
 
-        tagger.MODEL_PATH = tmp
+        tagger.MODEL_PATH, tagger.MODEL2_PATH = tmp, tmp2
         tagger._tagger.cache_clear()
+        print(format_table(evaluate(held, lambda t: tagger.tag_spans(t, passes=1)), label="pass1"))
         from newstrace.quotes.evaluate import evaluate, format_table
 
         print(format_table(evaluate(held)))
     else:
-        train(docs, MODEL_PATH, params)
-        print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size} bytes)")
+        train_all(prepare(docs), MODEL_PATH, MODEL2_PATH, params)
+        print(f"wrote {MODEL_PATH}, {MODEL2_PATH}")
     print(f"{len(docs)} docs, {time.time() - t0:.0f}s", file=sys.stderr)
 
 

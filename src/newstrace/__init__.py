@@ -13,17 +13,20 @@ from .model import Article, OffsetMap, Origin, Rejection, Segment, Span
 from .read import ReadSettings, read  # the functions shadow their module names on purpose: newstrace.read(...)
 from .ingest import IngestReport, ingest
 from .store import Store
+from .quotes import Credit, Quote, credits, match_quotes, quotes  # newstrace.quotes(...) shadows the package
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Article",
     "ConfigError",
+    "Credit",
     "IngestReport",
     "InputError",
     "NewstraceError",
     "OffsetMap",
     "Origin",
+    "Quote",
     "ReadSettings",
     "Rejection",
     "Segment",
@@ -31,6 +34,9 @@ __all__ = [
     "Store",
     "StoreError",
     "__version__",
+    "credits",
     "ingest",
+    "match_quotes",
+    "quotes",
     "read",
 ]

@@ -92,11 +92,79 @@ def _rule_spans(text: str, spans: list[RoleSpan], regions: list[QuoteRegion]) ->
     return out
 
 
-def _kind(content: tuple[int, int], depth_of: list[QuoteRegion], text: str) -> QuoteKind:
-    s, e = content
+_PREP = re.compile(r"^(?:to|in|of|for|with|at|on|from|by|as)\s.*?,\s+(?=\S)", re.S)
+_ACCORDING = re.compile(r"\b[Aa]ccording to\b")
+
+
+def _repair(text: str, spans: list[RoleSpan], regions: list[QuoteRegion]) -> list[RoleSpan]:
+    """Fix what the tagger gets wrong in well-known shapes.
+
+    A Content holding '"A," Ortega added, "B."' gets its Source and Cue back; a Source that starts with a
+    preposition clause ("to Premier Holt, Ortega") is cut to what follows the comma; an "according to X" cue
+    without a neighbouring Content takes the rest of its sentence (before or after it) as Content.
+    """
+    out: list[RoleSpan] = []
+    for role, s, e in spans:
+        if role == "Source":
+            m = _PREP.match(text[s:e])
+            if m:
+                s += m.end()
+        if role == "Content":
+            out.extend(_split_content(text, s, e, regions))
+            continue
+        out.append((role, s, e))
+    out.sort(key=lambda x: x[1])
+    return _according(text, out)
+
+
+def _split_content(text: str, s: int, e: int, regions: list[QuoteRegion]) -> list[RoleSpan]:
+    inner = [r for r in regions if r.depth == 1 and s <= r.start and r.end <= e]
+    extra: list[RoleSpan] = []
+    for r1, r2 in zip(inner, inner[1:]):
+        gap = text[r1.end : r2.start]
+        m = _SPEAKER_RULE.match(gap)
+        if m and not gap[m.end() :].strip(" ,.:;"):
+            extra += [("Source", r1.end + m.start(1), r1.end + m.end(1)), ("Cue", r1.end + m.start(2), r1.end + m.end(2))]
+    return [("Content", s, e)] + extra
+
+
+def _according(text: str, spans: list[RoleSpan]) -> list[RoleSpan]:
+    out = list(spans)
+    for m in _ACCORDING.finditer(text):
+        if any(r == "Content" and _gap((s, e), m.span(), text) < 3 for r, s, e in spans):
+            continue
+        sents = sentences(text)
+        k = _sentence_of(sents, m.start()) - 1
+        if k < 0:
+            continue
+        ss, se = sents[k]
+        if m.start() - ss <= 1:  # "According to X, content."
+            comma = text.find(",", m.end(), se)
+            if comma < 0:
+                continue
+            cs, ce = comma + 1, se
+        else:  # "content, according to X."
+            cs, ce = ss, m.start()
+        cs, ce = _strip(text, cs, ce)
+        if ce - cs > 10:
+            if not any(r == "Cue" and s == m.start() for r, s, _ in out):
+                out = [x for x in out if not (x[1] < m.end() and m.start() < x[2])] + [("Cue", *m.span())]
+            out.append(("Content", cs, ce))
+    return sorted(out, key=lambda x: x[1])
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in ",;"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;."):
+        e -= 1
+    return s, e
+
+
+def _kind(pieces: tuple[Span, ...], depth_of: list[QuoteRegion], text: str) -> QuoteKind:
     inside = total = 0
-    for i in range(s, e):
-        if not text[i].isspace():
+    for i in (i for p in pieces for i in range(p.start, p.end)):
+        if not text[i].isspace() and text[i] not in ",.;:":
             total += 1
             inside += any(r.start <= i < r.end for r in depth_of)
     if total and inside >= 0.9 * total:
@@ -106,7 +174,8 @@ def _kind(content: tuple[int, int], depth_of: list[QuoteRegion], text: str) -> Q
 
 _ADDRESSEE = [
     re.compile(r"\b(?:told|tells|telling|tell|informed|assured|wrote to|said to|spoke to)\s+"
-               r"((?:the\s+)?(?:[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|of|the|for))*|reporters|journalists))"),
+               r"((?:the\s+)?(?:[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|of|the|for|leader|chief|spokesman|"
+               r"official|minister|president|commander))*|reporters|journalists))"),
     re.compile(r"\b(?:letter|message|statement|note|email|call|interview|conversation)\s+(?:to|with)\s+"
                r"((?:the\s+)?[A-Z][\w’'.\-]*(?:\s+(?:[A-Z][\w’'.\-]*|al-\w+))*)"),
     re.compile(r"\bon\s+(Twitter|Facebook|Instagram|X|Telegram|YouTube|television|TV|radio)\b"),
@@ -141,7 +210,7 @@ def extract_quotes(article: Article | str) -> list[Quote]:
     """Every attribution in the article, in text order. Spans are offsets into the article's text."""
     text = article.text if isinstance(article, Article) else article
     regions = quote_regions(text)
-    spans = tag_spans(text)
+    spans = _repair(text, tag_spans(text), regions)
     spans = sorted(spans + _rule_spans(text, spans, regions), key=lambda x: x[1])
     outer = [r for r in regions if r.depth == 1]
     mentions = name_mentions(text)
@@ -164,8 +233,8 @@ def extract_quotes(article: Article | str) -> list[Quote]:
                 role = role_of(text, name, mentions)
                 if text[sp[0] : sp[1]].lower() not in PERSONAL_PRONOUNS or role:
                     history.append((sp[0], name, role))
-        pieces = _pieces(c, [v for k, v in att.items() if k != "Content"])
-        quotes.append(Quote(content=Span(*c), kind=_kind(c, outer, text),
+        pieces = _pieces(text, c, [v for k, v in att.items() if k != "Content"])
+        quotes.append(Quote(content=Span(*c), kind=_kind(pieces or (Span(*c),), outer, text),
                             speaker=Span(*sp) if sp else None, cue=Span(*cue) if cue else None,
                             addressee=_addressee(text, cue) if cue else None, name=name, role=role,
                             pieces=pieces))
@@ -176,15 +245,11 @@ def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
     return bisect.bisect_right([a for a, _ in sents], pos)
 
 
-def _pieces(content: tuple[int, int], inner: list[tuple[int, int]]) -> tuple[Span, ...]:
-    """The content without the source and cue spans that interrupt it."""
+def _pieces(text: str, content: tuple[int, int], inner: list[tuple[int, int]]) -> tuple[Span, ...]:
+    """The content without the source and cue spans that interrupt it (punctuation-only bits dropped)."""
     cuts = sorted(x for x in inner if content[0] < x[0] and x[1] < content[1])
     if not cuts:
         return ()
-    out, pos = [], content[0]
-    for s, e in cuts:
-        if s > pos:
-            out.append(Span(pos, s))
-        pos = e
-    out.append(Span(pos, content[1]))
+    bounds = [content[0]] + [v for c in cuts for v in c] + [content[1]]
+    out = [Span(a, b) for a, b in zip(bounds[::2], bounds[1::2]) if any(ch.isalnum() for ch in text[a:b])]
     return tuple(out)

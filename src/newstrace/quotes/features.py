@@ -183,3 +183,25 @@ def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
             colon = True
         feats.append(f)
     return feats
+
+
+def stack(feats: list[list[str]], text: str, toks: list[tuple[int, int]], labels: list[str]) -> list[list[str]]:
+    """Second-pass features: the first pass's labels nearby, and each token's place relative to the nearest
+    predicted cue of its sentence (long-range context a first-order CRF cannot see)."""
+    sid = _sentence_ids(text, toks)
+    roles = [lab[2] if lab != "O" else "" for lab in labels]
+    cue_cls: list[str | None] = ["speech" if r == "C" else None for r in roles]
+    rel, _ = _cue_distances(sid, cue_cls, [""] * len(toks))
+    depth = depth_array(text)
+    has: dict[int, set[str]] = {}
+    for k, r in zip(sid, roles):
+        has.setdefault(k, set()).add(r)
+    n = len(toks)
+    out = []
+    for i, f in enumerate(feats):
+        g = f + ["p0=" + labels[i], "p-1=" + (labels[i - 1] if i else "<s>"),
+                 "p+1=" + (labels[i + 1] if i + 1 < n else "</s>"), "prc=" + rel[i],
+                 "pqrc=%d%s" % (depth[toks[i][0]], rel[i][:1])]
+        g += ["ps=" + r for r in sorted(has[sid[i]]) if r]
+        out.append(g)
+    return out

@@ -28,6 +28,9 @@ __all__ = ["QuoteMatch", "match_quotes", "quote_units"]
 # match, two quotes that share only "the Zionist enemy" do not).
 MIN_COVER = 0.6
 MIN_SHARED = 2
+# ... and when they share a run of at least MIN_RUN words (or the whole shorter unit), so scattered common words
+# ("the battle ... against the") do not make a match.
+MIN_RUN = 4
 # B's unit is spliced from two of A's units when the two together cover this share of B's words.
 SPLICE_COVER = 0.9
 
@@ -104,8 +107,13 @@ def _classify(ua: Unit, ub: Unit, sm: difflib.SequenceMatcher, shared: int) -> s
     return "altered"
 
 
+def _is_person(name: str | None) -> bool:
+    """A resolved personal name ("Esmail Qaani"), not a description kept as written."""
+    return bool(name) and all(w[:1].isupper() for w in name.split())  # type: ignore[union-attr]
+
+
 def _misattributed(qa: Quote, qb: Quote) -> bool:
-    if not qa.name or not qb.name:
+    if not (_is_person(qa.name) and _is_person(qb.name)):
         return False
     la, lb = qa.name.lower().split(), qb.name.lower().split()
     return la[-1] != lb[-1] and la != lb
@@ -125,8 +133,11 @@ def match_quotes(a: Article | str, b: Article | str, quotes_a: list[Quote] | Non
         scored = []
         for ua in units_a:
             sm = difflib.SequenceMatcher(None, ua.words, ub.words, autojunk=False)
-            shared = sum(blk.size for blk in sm.get_matching_blocks())
-            if shared >= MIN_SHARED and shared >= MIN_COVER * min(len(ua.words), len(ub.words)):
+            blocks = sm.get_matching_blocks()
+            shared = sum(blk.size for blk in blocks)
+            shorter = min(len(ua.words), len(ub.words))
+            run = max(blk.size for blk in blocks)
+            if shared >= MIN_SHARED and shared >= MIN_COVER * shorter and run >= min(MIN_RUN, shorter):
                 scored.append((shared, ua, sm))
             elif shared >= MIN_SHARED:
                 scored.append((-shared, ua, sm))  # a partial piece, for splice detection only

@@ -11,11 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ConfigError
-from .features import featurize, tokenize
+from .features import featurize, stack, tokenize
 
 __all__ = ["MODEL_PATH", "LABELS", "RoleSpan", "tag_spans", "decode", "labels_for"]
 
 MODEL_PATH = Path(__file__).with_name("attrib.crfsuite")
+MODEL2_PATH = Path(__file__).with_name("attrib2.crfsuite")  # the second, stacked pass
 ROLE_CODE = {"Source": "S", "Cue": "C", "Content": "T"}
 CODE_ROLE = {v: k for k, v in ROLE_CODE.items()}
 LABELS = ("O",) + tuple(f"{p}-{c}" for c in "SCT" for p in "BI")
@@ -23,14 +24,15 @@ LABELS = ("O",) + tuple(f"{p}-{c}" for c in "SCT" for p in "BI")
 RoleSpan = tuple[str, int, int]  # (role, start, end)
 
 
-@lru_cache(maxsize=1)
-def _tagger():  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=2)
+def _tagger(second: bool = False):  # type: ignore[no-untyped-def]
     import pycrfsuite
 
-    if not MODEL_PATH.exists():
-        raise ConfigError(f"tagger weights missing at {MODEL_PATH}; run tools/train_quotes.py")
+    path = MODEL2_PATH if second else MODEL_PATH
+    if not path.exists():
+        raise ConfigError(f"tagger weights missing at {path}; run tools/train_quotes.py")
     t = pycrfsuite.Tagger()
-    t.open(str(MODEL_PATH))
+    t.open(str(path))
     return t
 
 
@@ -103,10 +105,13 @@ def _only_punct(text: str, spans: list[RoleSpan], i: int, j: int) -> bool:
     return True
 
 
-def tag_spans(text: str) -> list[RoleSpan]:
-    """Source, Cue and Content spans in ``text``, in order."""
+def tag_spans(text: str, *, passes: int = 2) -> list[RoleSpan]:
+    """Source, Cue and Content spans in ``text``, in order (``passes=1`` skips the stacked second pass)."""
     toks = tokenize(text)
     if not toks:
         return []
-    labels = _tagger().tag(featurize(text, toks))
+    feats = featurize(text, toks)
+    labels = _tagger().tag(feats)
+    if passes > 1 and MODEL2_PATH.exists():
+        labels = _tagger(True).tag(stack(feats, text, toks, labels))
     return _join_split_quotes(text, decode(toks, labels))

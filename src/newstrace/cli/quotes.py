@@ -1,0 +1,76 @@
+"""``newstrace quotes``: a thin face over :func:`newstrace.quotes.quotes` and :func:`newstrace.quotes.credits`."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import NewstraceError
+from ..model import Article, Rejection
+from . import app
+
+_out = Console(highlight=False)
+_err = Console(stderr=True, highlight=False)
+
+
+def _short(s: str, n: int = 90) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def quote_lines(article: Article) -> list[dict]:
+    """The ``--json`` lines of one article: one per quotation, then one per credit (source offsets)."""
+    from ..quotes import credits, quotes
+
+    head = {"article": article.id, "path": article.origin.describe()}
+    rows = [dict(head, **q.to_json(article)) for q in quotes(article)]
+    rows += [dict(head, credit=c.to_json(article)) for c in credits(article)]
+    return rows
+
+
+def _table(article: Article, rows: list[dict]) -> Table:
+    t = Table(title=f"{article.origin.describe()} ({article.id})", show_lines=False)
+    for col in ("kind", "speaker", "cue", "content", "to"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        if "credit" in r:
+            c = r["credit"]
+            t.add_row("credit", c["outlet"], "", _short(c["text"]), "")
+            continue
+        sp = r["speaker"] or {}
+        who = sp.get("name") or sp.get("text") or "—"
+        if sp.get("role"):
+            who += f" ({sp['role']})"
+        t.add_row(r["kind"], who, (r["cue"] or {}).get("text", ""), _short(r["content"]["text"]),
+                  (r["addressee"] or {}).get("text", ""))
+    return t
+
+
+@app.command()
+def quotes(
+    paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs, or - for stdin."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line instead of a table."),
+) -> None:
+    """List quotations (speaker, cue, content, addressee) and outlet credits in news files.
+
+    Example: newstrace quotes ../shared/data/seeds --json
+    """
+    from ..read import read
+
+    try:
+        for item in read(paths):
+            if isinstance(item, Rejection):
+                _err.print(f"[yellow]rejected[/yellow] {item.describe()}")
+                continue
+            rows = quote_lines(item)
+            if as_json:
+                for r in rows:
+                    typer.echo(json.dumps(r, ensure_ascii=False))
+            else:
+                _out.print(_table(item, rows))
+    except NewstraceError as e:
+        _err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2)

@@ -1,0 +1,93 @@
+"""Attributions in invented articles: every construction, and the tricky ones."""
+
+import pytest
+
+import newstrace
+from newstrace.model import Article, Segment, OffsetMap, Origin
+from newstrace.quotes import quotes
+
+ARTICLE = """Harbour town vows "we will rebuild" after storm
+
+The storm destroyed the old pier on Tuesday, according to harbour master Ana Ruiz.
+"We lost forty boats in one night," Ruiz said. "Nobody here has seen anything like it."
+She told the Coastal Gazette that the town would ask the province for emergency funds.
+Mayor Luis Ortega said the repairs would take at least a year.
+"It's the fishermen's livelihood," Ortega added, "and we won't abandon them."
+In a letter to Premier Dana Holt, Ortega wrote: "Every week without a pier costs us dearly."
+"""
+
+
+def by_content(qs, text, needle):
+    hits = [q for q in qs if needle in text[q.content.start : q.content.end]]
+    assert hits, f"no quote containing {needle!r}"
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def qs():
+    return quotes(ARTICLE)
+
+
+def test_direct_quote_with_named_speaker(qs):
+    q = by_content(qs, ARTICLE, "We lost forty boats")
+    assert q.kind == "direct" and q.name == "Ana Ruiz"
+    assert ARTICLE[q.cue.start : q.cue.end] == "said"
+    assert ARTICLE[q.content.start : q.content.end].startswith("\"We lost forty boats")
+
+
+def test_pronoun_resolves_to_full_name_and_addressee(qs):
+    q = by_content(qs, ARTICLE, "emergency funds")
+    assert q.kind == "indirect" and q.name == "Ana Ruiz"
+    assert ARTICLE[q.addressee.start : q.addressee.end] == "the Coastal Gazette"
+
+
+def test_indirect_speech(qs):
+    q = by_content(qs, ARTICLE, "repairs would take")
+    assert q.kind == "indirect" and q.name == "Luis Ortega"
+
+
+def test_split_quote_around_said_is_one_quote_with_apostrophes(qs):
+    q = by_content(qs, ARTICLE, "fishermen's livelihood")
+    assert q.name == "Luis Ortega"
+    assert "abandon them" in ARTICLE[q.content.start : q.content.end]
+    assert len(q.pieces) == 2 and "Ortega" not in q.words(ARTICLE)
+
+
+def test_letter_addressee(qs):
+    q = by_content(qs, ARTICLE, "Every week without a pier")
+    assert q.name == "Luis Ortega"
+    assert ARTICLE[q.addressee.start : q.addressee.end] == "Premier Dana Holt"
+
+
+def test_according_to(qs):
+    q = by_content(qs, ARTICLE, "destroyed the old pier")
+    assert q.name == "Ana Ruiz" and ARTICLE[q.cue.start : q.cue.end].lower().startswith("according")
+
+
+def test_quote_of_a_quote_and_no_speaker():
+    text = "“They kept shouting ‘open the gates’ until midnight,” a witness said.\n“Open the gates.”\n"
+    qs = quotes(text)
+    q = by_content(qs, text, "kept shouting")
+    assert q.kind == "direct" and "‘open the gates’" in text[q.content.start : q.content.end]
+    assert q.name == "a witness"
+
+
+def test_unbalanced_marks_do_not_crash_or_leak():
+    text = "The union said “the strike goes on.\nTalks resume Monday, officials said."
+    for q in quotes(text):
+        assert 0 <= q.content.start < q.content.end <= len(text)
+
+
+def test_empty_and_plain_text():
+    assert quotes("") == []
+    assert quotes("The bridge is long and grey.") == []
+
+
+def test_top_level_api_and_source_offsets():
+    body = "\"Prices will fall,\" Ruiz said."
+    raw = "HEADLINE\n" + body
+    art = Article(id="x", text=body, origin=Origin("t.txt"), offsets=OffsetMap([Segment(0, 9, len(body), len(body))]))
+    (q,) = newstrace.quotes(art)
+    j = q.to_json(art)
+    assert raw[j["content"]["start"] : j["content"]["end"]] == j["content"]["text"]
+    assert raw[j["speaker"]["start"] : j["speaker"]["end"]] == "Ruiz"

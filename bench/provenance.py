@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newstrace import Article
-from newstrace.provenance import Link, article_facts, link, pair_facts
+from newstrace.provenance import Link, article_facts, link, pair_facts, resolve_in_corpus
 from newstrace.tokens import sentences
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -64,6 +64,7 @@ class Truth:
     b: str
     kind: str  # "direct", "ancestor", "common"
     credited: bool | None = None
+    absent: bool = False  # common source absent from the corpus (a wire text)
 
 
 def load_texts(root: Path) -> list[list[str]]:
@@ -205,7 +206,7 @@ class Generator:
                 credit = agency if self.rng.random() < P_CREDIT_WIRE else None
                 paras = derive(src_paras, self.rng.choice(self.texts), self.rng, credit, True)
                 copies.append(self._doc(paras, self._later(base, mode)))
-            self._siblings(copies)
+            self._siblings(copies, absent=True)
             return
         src = self._doc(src_paras, base)
         d1, p1 = self._child(src, src_paras, mode)
@@ -216,10 +217,10 @@ class Generator:
             d2, _ = self._child(src, src_paras, mode)
             self._siblings([d1, d2])
 
-    def _siblings(self, docs: list[Doc]) -> None:
+    def _siblings(self, docs: list[Doc], absent: bool = False) -> None:
         for i in range(len(docs)):
             for j in range(i + 1, len(docs)):
-                self.truths.append(Truth(docs[i].id, docs[j].id, "common"))
+                self.truths.append(Truth(docs[i].id, docs[j].id, "common", absent=absent))
 
 
 def _article(d: Doc) -> Article:
@@ -235,14 +236,16 @@ def evaluate(gen: Generator) -> dict[str, list[bool]]:
     docs = {d.id: d for d in gen.docs}
     facts = {i: article_facts(a) for i, a in arts.items()}
     res: dict[str, list[bool]] = {k: [] for k in ("dated", "undated", "ancestor", "credited", "cs_recall",
-                                                  "cs_pred_true", "unknown")}
-    for t in gen.truths:
-        lk: Link = link(arts[t.a], arts[t.b], facts_a=facts[t.a], facts_b=facts[t.b],
-                        pair=pair_facts(arts[t.a], arts[t.b]))
+                                                  "cs_pred_true", "unknown", "cs_wire", "cs_corpus")}
+    pairs = {(t.a, t.b): pair_facts(arts[t.a], arts[t.b]) for t in gen.truths}
+    links = [link(arts[t.a], arts[t.b], facts_a=facts[t.a], facts_b=facts[t.b], pair=pairs[t.a, t.b])
+             for t in gen.truths]
+    for t, lk in zip(gen.truths, resolve_in_corpus(links, pairs)):
         if lk.direction == "common-source":
             res["cs_pred_true"].append(t.kind == "common")
         if t.kind == "common":
             res["cs_recall"].append(lk.direction == "common-source")
+            res["cs_wire" if t.absent else "cs_corpus"].append(lk.direction == "common-source")
             continue
         ok = lk.direction == "a->b"
         res["unknown"].append(lk.direction == "unknown")
@@ -284,6 +287,8 @@ def main() -> None:
     print(f"credited (direction found):        {rate(res['credited'])}")
     print(f"common-source recall:              {rate(res['cs_recall'])}")
     print(f"common-source precision:           {rate(res['cs_pred_true'])}")
+    print(f"  recall, wire source absent:      {rate(res['cs_wire'])}")
+    print(f"  recall, source in the corpus:    {rate(res['cs_corpus'])}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt  # noqa: F401  (used by the example above)
 
 from .kernel import decide
+from .corpus import resolve_in_corpus
 from .facts import article_facts, link, pair_facts, quote_relation
 from .graph import graph_json, story_graph, write_graphml
 from .model import (DEFAULT_PROVENANCE, ArticleFacts, Direction, Evidence, Link, PairFacts, ProvenanceSettings,
@@ -45,6 +46,7 @@ __all__ = [
     "link",
     "pair_facts",
     "quote_relation",
+    "resolve_in_corpus",
     "story_graph",
     "write_graphml",
 ]

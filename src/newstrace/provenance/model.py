@@ -138,7 +138,7 @@ class ProvenanceSettings:
     quote: float = 1.0
     quote_cap: float = 2.5
     agency_both: float = 3.0
-    agency_one: float = 0.0
+    agency_one: float = 1.0
     quote_overlap: float = 1.5
     overlap_cap: float = 3.0
     interleave: float = 1.5

@@ -96,6 +96,8 @@ def _batch_postings(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarra
             acc = acc * _MUL + h[k : k + m]
     same = doc[:m] == doc[n - 1 :]  # n-grams that do not straddle two texts
     d, g = doc[:m][same], acc[same]
+    if len(d) == 0:
+        return np.zeros(0, np.int32), np.zeros(0, np.uint64)
     order = np.lexsort((g, d))
     d, g = d[order], g[order]
     first = np.r_[True, (d[1:] != d[:-1]) | (g[1:] != g[:-1])]

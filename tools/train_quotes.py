@@ -9,6 +9,7 @@ Deterministic: the same train folder and options give the same weights. Dev is n
 from __future__ import annotations
 
 import argparse
+import lzma
 import sys
 import time
 from pathlib import Path
@@ -70,9 +71,17 @@ def out_of_fold(rows, params: dict) -> list[list[str]]:  # type: ignore[no-untyp
 
 
 def train_all(rows, out1: Path, out2: Path, params: dict, reuse: bool = False) -> None:  # type: ignore[no-untyped-def]
-    if not (reuse and out1.exists()):
-        train(rows, out1, params)
-    train(rows, out2, params, out_of_fold(rows, params))
+    """Both passes; a path ending in .xz gets the model xz-compressed."""
+    raw1, raw2 = Path("/tmp/newstrace-pass1.crfsuite"), Path("/tmp/newstrace-pass2.crfsuite")
+    if reuse and out1.exists():
+        raw1 = out1
+    else:
+        train(rows, raw1, params)
+    train(rows, raw2, params, out_of_fold(rows, params))
+    for raw, out in ((raw1, out1), (raw2, out2)):
+        if raw != out:
+            data = raw.read_bytes()
+            out.write_bytes(lzma.compress(data, preset=6) if out.suffix == ".xz" else data)
 
 
 def main() -> None:

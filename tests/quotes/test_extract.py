@@ -91,3 +91,17 @@ def test_top_level_api_and_source_offsets():
     j = q.to_json(art)
     assert raw[j["content"]["start"] : j["content"]["end"]] == j["content"]["text"]
     assert raw[j["speaker"]["start"] : j["speaker"]["end"]] == "Ruiz"
+
+
+def test_headline_quote_without_speaker():
+    text = "‘We will rebuild’: harbour town defiant after storm\n\nThe storm destroyed the pier on Tuesday."
+    (q,) = [q for q in quotes(text) if q.content.start == 0]
+    assert text[q.content.start : q.content.end] == "‘We will rebuild’"
+    assert q.kind == "direct" and q.speaker is None and q.name is None
+
+
+def test_standalone_quote_has_no_speaker():
+    text = ("“They kept shouting ‘open the gates’ until midnight,” a witness said.\n"
+            "“Open the gates now, all of them, before the water rises.”\n")
+    q = by_content(quotes(text), text, "before the water rises")
+    assert q.speaker is None and q.kind == "direct"

@@ -161,6 +161,21 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+# A first line this short and without a full stop is taken for a headline.
+HEADLINE_MAX = 160
+
+
+def _headline(text: str, spans: list[RoleSpan], regions: list[QuoteRegion]) -> list[RoleSpan]:
+    """A quotation in a headline ("‘We will rebuild’: town defiant"), kept without a speaker when none is named."""
+    nl = text.find("\n")
+    end = len(text) if nl < 0 else nl
+    if end > HEADLINE_MAX or text[:end].rstrip().endswith("."):
+        return []
+    return [("Content", r.start, r.end) for r in regions
+            if r.depth == 1 and r.end <= end and len(text[r.start : r.end].split()) >= 2
+            and not any(s < r.end and r.start < e for _, s, e in spans)]
+
+
 def _kind(pieces: tuple[Span, ...], depth_of: list[QuoteRegion], text: str) -> QuoteKind:
     inside = total = 0
     for i in (i for p in pieces for i in range(p.start, p.end)):
@@ -211,7 +226,7 @@ def extract_quotes(article: Article | str) -> list[Quote]:
     text = article.text if isinstance(article, Article) else article
     regions = quote_regions(text)
     spans = _repair(text, tag_spans(text), regions)
-    spans = sorted(spans + _rule_spans(text, spans, regions), key=lambda x: x[1])
+    spans = sorted(spans + _rule_spans(text, spans, regions) + _headline(text, spans, regions), key=lambda x: x[1])
     outer = [r for r in regions if r.depth == 1]
     mentions = name_mentions(text)
     history: list[tuple[int, str, str | None]] = []

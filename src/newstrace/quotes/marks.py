@@ -101,6 +101,12 @@ def quote_regions(text: str) -> list[QuoteRegion]:
             elif kind == "close" and open_s is not None:
                 out.append(QuoteRegion(open_s, i + 1, 2))
                 open_s = None
+        elif open_d is None and ch in _OPEN_S and _classify_single(text, i) == "open":
+            end = _single_close(text, i)  # a curly single quote at top level: headline style
+            if end is not None:
+                out.append(QuoteRegion(i, end, 1))
+                i = end
+                continue
         i += 1
     if open_s is not None:
         out.append(QuoteRegion(open_s, n, 2, False))
@@ -108,6 +114,16 @@ def quote_regions(text: str) -> list[QuoteRegion]:
         out.append(QuoteRegion(open_d, n, 1, False))
     out.sort(key=lambda r: (r.start, r.depth))
     return out
+
+
+def _single_close(text: str, i: int) -> int | None:
+    """The end of a top-level ‘...’ quote opened at ``i``, within its paragraph, or None."""
+    nl = text.find("\n", i)
+    stop = len(text) if nl < 0 else nl
+    for j in range(i + 1, stop):
+        if text[j] in _CLOSE_S and _classify_single(text, j) == "close":
+            return j + 1
+    return None
 
 
 def _continues(text: str, nl: int) -> bool:

@@ -7,6 +7,7 @@ PolNeAR train. :func:`tag_spans` returns role spans in text offsets, with the pi
 
 from __future__ import annotations
 
+import lzma
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,13 +16,17 @@ from .features import featurize, stack, tokenize
 
 __all__ = ["MODEL_PATH", "LABELS", "RoleSpan", "tag_spans", "decode", "labels_for"]
 
-MODEL_PATH = Path(__file__).with_name("attrib.crfsuite")
-MODEL2_PATH = Path(__file__).with_name("attrib2.crfsuite")  # the second, stacked pass
+# xz-compressed crfsuite models (about a third of the raw size), opened in memory.
+MODEL_PATH = Path(__file__).with_name("attrib.crfsuite.xz")
+MODEL2_PATH = Path(__file__).with_name("attrib2.crfsuite.xz")  # the second, stacked pass
 ROLE_CODE = {"Source": "S", "Cue": "C", "Content": "T"}
 CODE_ROLE = {v: k for k, v in ROLE_CODE.items()}
 LABELS = ("O",) + tuple(f"{p}-{c}" for c in "SCT" for p in "BI")
 
 RoleSpan = tuple[str, int, int]  # (role, start, end)
+
+
+_BUFFERS: dict[Path, bytes] = {}
 
 
 @lru_cache(maxsize=2)
@@ -32,7 +37,11 @@ def _tagger(second: bool = False):  # type: ignore[no-untyped-def]
     if not path.exists():
         raise ConfigError(f"tagger weights missing at {path}; run tools/train_quotes.py")
     t = pycrfsuite.Tagger()
-    t.open(str(path))
+    if path.suffix == ".xz":
+        _BUFFERS[path] = lzma.decompress(path.read_bytes())  # crfsuite reads this buffer; keep it alive
+        t.open_inmemory(_BUFFERS[path])
+    else:
+        t.open(str(path))
     return t
 
 

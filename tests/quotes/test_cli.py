@@ -1,0 +1,39 @@
+"""``newstrace quotes`` on an invented file: JSON line shapes with offsets into the raw file, and the table."""
+
+import json
+
+from typer.testing import CliRunner
+
+from newstrace.cli import app
+
+TEXT = ("Harbour reopens\n\n"
+        "\"We lost forty boats in one night,\" harbour master Ana Ruiz said.\n"
+        "The mayor told Reuters that repairs would take a year.\n")
+
+
+def test_json_lines(tmp_path):
+    p = tmp_path / "harbour.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    res = CliRunner().invoke(app, ["quotes", str(p), "--json"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+    quotes = [r for r in rows if "content" in r]
+    credits = [r for r in rows if "credit" in r]
+    assert quotes and credits
+    for r in quotes:
+        assert set(r) == {"article", "path", "kind", "speaker", "cue", "content", "addressee"}
+        for part in ("speaker", "cue", "content", "addressee"):
+            if r[part]:
+                assert TEXT[r[part]["start"] : r[part]["end"]] == r[part]["text"]
+    ruiz = [r for r in quotes if r["speaker"] and r["speaker"]["name"] == "Ana Ruiz"]
+    assert ruiz and ruiz[0]["kind"] == "direct"
+    (c,) = credits
+    assert set(c) == {"article", "path", "credit"} and c["credit"]["outlet"] == "Reuters"
+    assert TEXT[c["credit"]["start"] : c["credit"]["end"]] == c["credit"]["text"]
+
+
+def test_table(tmp_path):
+    p = tmp_path / "harbour.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    res = CliRunner().invoke(app, ["quotes", str(p)])
+    assert res.exit_code == 0 and "Ana Ruiz" in res.stdout and "Reuters" in res.stdout

@@ -142,15 +142,15 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
 
 
 def _copied_credit(name: str, a: ArticleFacts, b: ArticleFacts, pair: PairFacts) -> bool:
-    """Whether one of the two credits ``name`` only inside sentences matched to sentences of the other that credit
-    it too (the credit was copied along)."""
+    """Whether both credit ``name`` only inside sentences matched to sentences of the other that credit it too
+    (the credit was copied along, not added by either)."""
     spans_a = [(s, e) for n, s, e in a.credit_spans if n == name]
     spans_b = [(s, e) for n, s, e in b.credit_spans if n == name]
     copied_a = {(sa, ea) for a0, a1, b0, b1 in pair.sentences for sa, ea in spans_a for sb, eb in spans_b
                 if a0 <= sa and ea <= a1 and b0 <= sb and eb <= b1}
     copied_b = {(sb, eb) for a0, a1, b0, b1 in pair.sentences for sa, ea in spans_a for sb, eb in spans_b
                 if a0 <= sa and ea <= a1 and b0 <= sb and eb <= b1}
-    return len(copied_a) == len(spans_a) or len(copied_b) == len(spans_b)
+    return len(copied_a) == len(spans_a) and len(copied_b) == len(spans_b)
 
 
 def _quote_evidence(pair: PairFacts, s: ProvenanceSettings) -> tuple[list[Evidence], float]:

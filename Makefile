@@ -18,6 +18,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/newstrace demo examples --out $(OUT)
 
 test: $(VENV)/.installed
+	@if [ -x .ci/install-browser ]; then .ci/install-browser; fi
 	$(PY) -m pytest -q -p no:cacheprovider
 
 clean:

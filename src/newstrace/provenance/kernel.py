@@ -143,13 +143,20 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
 
 def _copied_credit(name: str, a: ArticleFacts, b: ArticleFacts, pair: PairFacts) -> bool:
     """Whether both credit ``name`` only inside sentences matched to sentences of the other that credit it too
-    (the credit was copied along, not added by either)."""
+    (the credit was copied along, not added by either). Two credit lines ("X contributed to this report.")
+    match each other on the outlet's name alone, so a sentence that is mostly its credit does not count."""
     spans_a = [(s, e) for n, s, e in a.credit_spans if n == name]
     spans_b = [(s, e) for n, s, e in b.credit_spans if n == name]
-    copied_a = {(sa, ea) for a0, a1, b0, b1 in pair.sentences for sa, ea in spans_a for sb, eb in spans_b
-                if a0 <= sa and ea <= a1 and b0 <= sb and eb <= b1}
-    copied_b = {(sb, eb) for a0, a1, b0, b1 in pair.sentences for sa, ea in spans_a for sb, eb in spans_b
-                if a0 <= sa and ea <= a1 and b0 <= sb and eb <= b1}
+    copied_a: set[tuple[int, int]] = set()
+    copied_b: set[tuple[int, int]] = set()
+    for a0, a1, b0, b1 in pair.sentences:
+        for sa, ea in spans_a:
+            if not (a0 <= sa and ea <= a1) or (a1 - a0) < CREDIT_LINE_RATIO * (ea - sa):
+                continue
+            for sb, eb in spans_b:
+                if b0 <= sb and eb <= b1 and (b1 - b0) >= CREDIT_LINE_RATIO * (eb - sb):
+                    copied_a.add((sa, ea))
+                    copied_b.add((sb, eb))
     return len(copied_a) == len(spans_a) and len(copied_b) == len(spans_b)
 
 
@@ -226,6 +233,8 @@ def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
                 untaken=untaken, fresh_quotes=fresh)
 
 
+# A sentence less than this many times as long as its credit phrase is a credit line, not reported content.
+CREDIT_LINE_RATIO = 2.0
 # Evidence kinds that speak for a common source rather than for a direction.
 COMMON_KINDS = ("quote-overlap", "common-credit", "common-material")
 # Stretches of the derived article shorter than this between taken passages are joins, not added material

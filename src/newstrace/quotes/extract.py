@@ -65,7 +65,36 @@ def link(text: str, spans: list[RoleSpan]) -> list[dict[str, tuple[int, int]]]:
                 used_i.add(ii)
         if role == "Content":
             atts += [{"Content": it} for ii, it in enumerate(items) if ii not in used_i]
+            sents = sentences(text)
+            taken = [v for r, *v in spans if r != "Cue"]
+            for att in atts:
+                if "Content" not in att:
+                    inferred = _infer_content(text, att["Cue"], sents, taken)
+                    if inferred:
+                        att["Content"] = inferred
     return sorted(atts, key=lambda a: min(v[0] for v in a.values()))
+
+
+# An inferred content needs at least this many words (shorter leftovers are rarely what was said).
+MIN_INFERRED_WORDS = 3
+
+
+def _infer_content(text: str, cue: tuple[int, int], sents: list[tuple[int, int]], taken: list) -> tuple[int, int] | None:  # type: ignore[type-arg]
+    """For a cue the tagger gave no content: the rest of its sentence after it, else the part before it."""
+    k = _sentence_of(sents, cue[0]) - 1
+    if k < 0:
+        return None
+    ss, se = sents[k]
+    for cs, ce in ((cue[1], se), (ss, cue[0])):
+        for s, e in taken:  # stop at other spans (a Source after "said", another attribution)
+            if cs <= s < ce and s > cs + 1:
+                ce = s
+            elif cs < e <= ce and e < ce - 1:
+                cs = max(cs, e) if s < cs + 2 else cs
+        cs, ce = _strip(text, cs, ce)
+        if len(text[cs:ce].split()) >= MIN_INFERRED_WORDS:
+            return cs, ce
+    return None
 
 
 def _rule_spans(text: str, spans: list[RoleSpan], regions: list[QuoteRegion]) -> list[RoleSpan]:

@@ -94,7 +94,8 @@ def role_of(text: str, name: str, mentions: list[NameMention]) -> str | None:
         words = before.split()
         role: list[str] = []
         for w in reversed(words):
-            if w.endswith((",", ".", ";", ":")) or w.lower() in {"the", "a", "an", "by", "to", "from", "and"}:
+            if (w.endswith((",", ".", ";", ":")) and w.lower() not in TITLES) or w.lower() in {
+                    "the", "a", "an", "by", "to", "from", "and"}:
                 break
             role.insert(0, w)
             if len(role) >= 7:

@@ -8,11 +8,11 @@ quote marks, and addressees or media ("told CNN", "in a letter to X", "on Twitte
 
 from __future__ import annotations
 
-import bisect
 import re
+from typing import Sequence
 
 from ..model import Article, Span
-from ..tokens import sentences
+from .features import sentence_spans
 from .marks import QuoteRegion, quote_regions
 from .model import Quote, QuoteKind
 from .speakers import PERSONAL_PRONOUNS, name_mentions, resolve_name, role_of
@@ -65,7 +65,7 @@ def link(text: str, spans: list[RoleSpan]) -> list[dict[str, tuple[int, int]]]:
                 used_i.add(ii)
         if role == "Content":
             atts += [{"Content": it} for ii, it in enumerate(items) if ii not in used_i]
-            sents = sentences(text)
+            sents = sentence_spans(text)
             taken = [v for r, *v in spans if r != "Cue"]
             for att in atts:
                 if "Content" not in att:
@@ -79,7 +79,7 @@ def link(text: str, spans: list[RoleSpan]) -> list[dict[str, tuple[int, int]]]:
 MIN_INFERRED_WORDS = 3
 
 
-def _infer_content(text: str, cue: tuple[int, int], sents: list[tuple[int, int]], taken: list) -> tuple[int, int] | None:  # type: ignore[type-arg]
+def _infer_content(text: str, cue: tuple[int, int], sents: Sequence[tuple[int, int]], taken: list) -> tuple[int, int] | None:  # type: ignore[type-arg]
     """For a cue the tagger gave no content: the rest of its sentence after it, else the part before it."""
     k = _sentence_of(sents, cue[0]) - 1
     if k < 0:
@@ -97,7 +97,7 @@ def _infer_content(text: str, cue: tuple[int, int], sents: list[tuple[int, int]]
     return None
 
 
-def _rule_spans(text: str, spans: list[RoleSpan], regions: list[QuoteRegion]) -> list[RoleSpan]:
+def _rule_spans(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) -> list[RoleSpan]:
     """Quoted passages the tagger left out, claimed by an adjacent 'X said' or 'said X'."""
     covered = [(s, e) for r, s, e in spans]
     out: list[RoleSpan] = []
@@ -125,7 +125,7 @@ _PREP = re.compile(r"^(?:to|in|of|for|with|at|on|from|by|as)\s.*?,\s+(?=\S)", re
 _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
 
 
-def _repair(text: str, spans: list[RoleSpan], regions: list[QuoteRegion]) -> list[RoleSpan]:
+def _repair(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) -> list[RoleSpan]:
     """Fix what the tagger gets wrong in well-known shapes.
 
     A Content holding '"A," Ortega added, "B."' gets its Source and Cue back; a Source that starts with a
@@ -146,7 +146,7 @@ def _repair(text: str, spans: list[RoleSpan], regions: list[QuoteRegion]) -> lis
     return _according(text, out)
 
 
-def _split_content(text: str, s: int, e: int, regions: list[QuoteRegion]) -> list[RoleSpan]:
+def _split_content(text: str, s: int, e: int, regions: Sequence[QuoteRegion]) -> list[RoleSpan]:
     inner = [r for r in regions if r.depth == 1 and s <= r.start and r.end <= e]
     extra: list[RoleSpan] = []
     for r1, r2 in zip(inner, inner[1:]):
@@ -162,7 +162,7 @@ def _according(text: str, spans: list[RoleSpan]) -> list[RoleSpan]:
     for m in _ACCORDING.finditer(text):
         if any(r == "Content" and _gap((s, e), m.span(), text) < 3 for r, s, e in spans):
             continue
-        sents = sentences(text)
+        sents = sentence_spans(text)
         k = _sentence_of(sents, m.start()) - 1
         if k < 0:
             continue
@@ -194,7 +194,7 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 HEADLINE_MAX = 160
 
 
-def _headline(text: str, spans: list[RoleSpan], regions: list[QuoteRegion]) -> list[RoleSpan]:
+def _headline(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) -> list[RoleSpan]:
     """A quotation in a headline ("‘We will rebuild’: town defiant"), kept without a speaker when none is named."""
     nl = text.find("\n")
     end = len(text) if nl < 0 else nl
@@ -260,7 +260,7 @@ def extract_quotes(article: Article | str) -> list[Quote]:
     mentions = name_mentions(text)
     history: list[tuple[int, str, str | None]] = []
     quotes: list[Quote] = []
-    sents = sentences(text)
+    sents = sentence_spans(text)
     for att in link(text, spans):
         if "Content" not in att:
             continue
@@ -285,8 +285,16 @@ def extract_quotes(article: Article | str) -> list[Quote]:
     return quotes
 
 
-def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
-    return bisect.bisect_right([a for a, _ in sents], pos)
+def _sentence_of(sents: Sequence[tuple[int, int]], pos: int) -> int:
+    """1 + the index of the sentence holding ``pos`` (0 before the first)."""
+    lo, hi = 0, len(sents)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sents[mid][0] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _pieces(text: str, content: tuple[int, int], inner: list[tuple[int, int]]) -> tuple[Span, ...]:

@@ -15,13 +15,19 @@ from ..tokens import STOPWORDS, WORD_RE, sentences, stem
 from .cues import PRONOUNS, SPEAKER_ROLES, cue_class
 from .marks import depth_array
 
-__all__ = ["TOKEN_RE", "tokenize", "featurize"]
+__all__ = ["TOKEN_RE", "featurize", "sentence_spans", "stack", "tokenize"]
 
 TOKEN_RE = re.compile(WORD_RE.pattern + r"|[^\w\s]", re.UNICODE)
 _MARKS = set("\"'“”‘’«»„")
 # Distance buckets (in tokens) to the nearest cue word; chosen by eye from PolNeAR train, where sources sit
 # within a few tokens of their cue and contents start right after it.
 _BUCKETS = (0, 1, 2, 3, 4, 6, 9, 14, 20)
+
+
+@lru_cache(maxsize=4)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`newstrace.tokens.sentences`, cached for the few texts in flight (features and linking share it)."""
+    return tuple(sentences(text))
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
@@ -70,7 +76,7 @@ def _bucket(d: int) -> int:
 
 def _sentence_ids(text: str, toks: list[tuple[int, int]]) -> list[int]:
     ids = [0] * len(toks)
-    sents = sentences(text)
+    sents = sentence_spans(text)
     j = 0
     for i, (s, _) in enumerate(toks):
         while j + 1 < len(sents) and s >= sents[j + 1][0]:

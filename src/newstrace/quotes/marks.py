@@ -9,6 +9,8 @@ paragraph opens a quote again, which continues it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
 
 __all__ = ["QuoteRegion", "quote_regions", "depth_array"]
 
@@ -64,11 +66,12 @@ def _classify_single(text: str, i: int) -> str | None:
     return None
 
 
-def quote_regions(text: str) -> list[QuoteRegion]:
+@lru_cache(maxsize=4)
+def quote_regions(text: str) -> tuple[QuoteRegion, ...]:
     """Quoted regions of ``text``, outer (depth 1) and nested (depth 2), in order of start.
 
     >>> [(r.start, r.end, r.depth) for r in quote_regions('He said "no \\'never\\' again" twice.')]
-    [(8, 27, 1), (12, 19, 2)]
+    [(8, 26, 1), (12, 19, 2)]
     """
     out: list[QuoteRegion] = []
     open_d: int | None = None
@@ -113,7 +116,7 @@ def quote_regions(text: str) -> list[QuoteRegion]:
     if open_d is not None:
         out.append(QuoteRegion(open_d, n, 1, False))
     out.sort(key=lambda r: (r.start, r.depth))
-    return out
+    return tuple(out)
 
 
 def _single_close(text: str, i: int) -> int | None:
@@ -134,7 +137,7 @@ def _continues(text: str, nl: int) -> bool:
     return j < len(text) and text[j] in _OPEN_D + '"'
 
 
-def depth_array(text: str, regions: list[QuoteRegion] | None = None) -> bytearray:
+def depth_array(text: str, regions: Sequence[QuoteRegion] | None = None) -> bytearray:
     """Quote depth (0, 1, 2) of every character of ``text``."""
     depth = bytearray(len(text))
     for r in regions if regions is not None else quote_regions(text):

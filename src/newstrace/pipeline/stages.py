@@ -1,0 +1,149 @@
+"""The stage functions: pure over batches (values in, rows out), no I/O, so any engine can run them.
+
+Each returns plain tuples in the column order of the table it feeds (see :mod:`newstrace.pipeline`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..model import Article, Span
+from ..quotes import Quote
+from . import codec
+
+__all__ = ["ArticleRows", "PairRows", "article_stage", "candidate_stage", "fingerprint_stage", "pair_key",
+           "pair_stage", "provenance_stage", "story_stage"]
+
+
+def pair_key(a_id: str, b_id: str) -> str:
+    """The ``stage_done`` unit of a pair."""
+    return f"{a_id}\t{b_id}"
+
+
+def fingerprint_stage(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Postings of a batch: ``(doc, hash)`` with ``doc`` the index into ``texts`` (rare n-grams are chosen later,
+    over the whole corpus)."""
+    from ..fingerprint import postings
+
+    p = postings(texts, threads=1)
+    return p.doc, p.hash
+
+
+def candidate_stage(ids: Sequence[str], doc: np.ndarray, hash: np.ndarray, *, con: object = None
+                    ) -> list[tuple[str, str, int, float]]:
+    """Candidate pairs of the whole corpus from its postings (``doc`` indexes ``ids``), ``a_id < b_id``."""
+    from ..candidates import candidate_pairs
+    from ..fingerprint import Postings
+
+    c = candidate_pairs(Postings(doc, hash, len(ids)), con=con)
+    out = []
+    for a, b, n, cont in zip(c.a.tolist(), c.b.tolist(), c.shared.tolist(), c.containment.tolist()):
+        x, y = sorted((ids[a], ids[b]))
+        out.append((x, y, int(n), float(cont)))
+    return sorted(out)
+
+
+def _span_cols(a: Article, s: Span | None) -> list:
+    return [None, None, None] if s is None else [a.text[s.start:s.end], s.start, s.end]
+
+
+@dataclass
+class ArticleRows:
+    """What the article stage found in one article: rows of ``quotes``, ``credits`` and ``article_facts``."""
+
+    id: str
+    quotes: list[tuple] = field(default_factory=list)
+    credits: list[tuple] = field(default_factory=list)
+    facts: tuple = ()
+
+
+def article_stage(a: Article) -> ArticleRows:
+    """Quotations, credits, provenance facts and story features of one article."""
+    from ..provenance import article_facts
+    from ..quotes import credits, quotes
+    from ..stories import article_story_features
+
+    out = ArticleRows(a.id)
+    for i, q in enumerate(quotes(a)):
+        sp = _span_cols(a, q.speaker)
+        src = a.span_to_source(q.content.start, q.content.end)
+        adr = None if q.addressee is None else codec.dump(
+            {"text": a.text[q.addressee.start:q.addressee.end], "start": q.addressee.start, "end": q.addressee.end})
+        out.quotes.append((a.id, i, q.kind, *sp, q.name, q.role, *_span_cols(a, q.cue),
+                           *_span_cols(a, q.content), *src, adr, codec.quote_to(q)))
+    for i, c in enumerate(credits(a)):
+        src = a.span_to_source(c.span.start, c.span.end)
+        out.credits.append((a.id, i, c.outlet, c.kind, a.text[c.span.start:c.span.end], c.span.start, c.span.end,
+                            *src))
+    out.facts = (a.id, codec.facts_to(article_facts(a)), codec.features_to(article_story_features(a)))
+    return out
+
+
+@dataclass
+class PairRows:
+    """What the pair stage found for one candidate pair (each list may be empty)."""
+
+    a_id: str
+    b_id: str
+    reuse: list[tuple] = field(default_factory=list)
+    passages: list[tuple] = field(default_factory=list)
+    quote_matches: list[tuple] = field(default_factory=list)
+    pair_links: list[tuple] = field(default_factory=list)
+
+
+def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quote], facts_a: str, facts_b: str
+               ) -> PairRows:
+    """Reuse passages, matched quotations and the pairwise provenance link of one pair (``a.id < b.id``)."""
+    from ..provenance import decide, pair_facts
+    from ..quotes import match_quotes
+    from ..reuse import compare
+
+    out = PairRows(a.id, b.id)
+    r = compare(a, b)
+    for i, p in enumerate(r.passages):
+        out.passages.append((a.id, b.id, i, p.a_start, p.a_end, p.b_start, p.b_end, str(p.kind),
+                             float(p.similarity), *a.span_to_source(p.a_start, p.a_end),
+                             *b.span_to_source(p.b_start, p.b_end)))
+    if r.passages:
+        out.reuse.append((a.id, b.id, r.a_share, r.b_share, len(r.passages)))
+    ia = {id(q): i for i, q in enumerate(quotes_a)}
+    ib = {id(q): i for i, q in enumerate(quotes_b)}
+    seen = set()
+    for m in match_quotes(a, b, quotes_a, quotes_b):
+        key = (ia[id(m.a)], ib[id(m.b)])
+        if key not in seen:  # one row per quotation pair (the first, best match)
+            seen.add(key)
+            out.quote_matches.append((a.id, key[0], b.id, key[1], m.match, codec.dump(list(m.diff)),
+                                      bool(m.misattributed)))
+    pf = pair_facts(a, b)
+    if pf.passages or pf.quotes:
+        lk = decide(codec.facts_from(facts_a), codec.facts_from(facts_b), pf)
+        out.pair_links.append((a.id, b.id, codec.link_to(lk), codec.pair_to(pf)))
+    return out
+
+
+def provenance_stage(pair_links: Iterable[tuple[str, str, str, str]]) -> list[tuple]:
+    """Rows of ``links``: every pairwise link, relabelled ``common-source`` where the corpus shows a shared source."""
+    from ..provenance import resolve_in_corpus
+
+    rows = sorted(pair_links)
+    links = [codec.link_from(r[2]) for r in rows]
+    pairs = {(r[0], r[1]): codec.pair_from(r[3]) for r in rows}
+    out = []
+    for lk in resolve_in_corpus(links, pairs):
+        out.append((lk.a, lk.b, lk.source, lk.derived, lk.direction, lk.confidence, lk.credited, lk.churn,
+                    lk.common_source, codec.dump([e.to_json() for e in lk.evidence]),
+                    codec.dump([list(x) for x in lk.untaken]), codec.dump([list(x) for x in lk.fresh_quotes])))
+    return out
+
+
+def story_stage(features: Iterable[str]) -> list[tuple[str, str, int]]:
+    """Rows of ``stories`` (story_id, article_id, position) from story features in arrival order."""
+    from ..stories import StoryClusterer
+
+    c = StoryClusterer()
+    c.extend(codec.features_from(f) for f in features)
+    return [(sid, aid, i) for sid, members in c.stories().items() for i, aid in enumerate(members)]

@@ -73,6 +73,7 @@ def _articles_table(db: Path) -> Table:
 
 STEPS: list[Step] = [
     ("ingest", step_ingest),
+    ("trace", lambda ctx: __import__("newstrace.cli.trace", fromlist=["step_trace"]).step_trace(ctx)),
     ("report", lambda ctx: __import__("newstrace.cli.report", fromlist=["step_report"]).step_report(ctx)),
 ]
 

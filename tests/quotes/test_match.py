@@ -64,3 +64,19 @@ def test_unrelated_quotes_do_not_match():
     qa = [q(A, "“Fishing boats come back next,”", "Luis Ortega")]
     b = "“Taxes will not rise this year,” the mayor said."
     assert match_quotes(A, b, qa, [q(b, "“Taxes will not rise this year,”", None)]) == []
+
+
+def test_match_json_shape_uses_source_offsets():
+    from newstrace.model import Article, OffsetMap, Origin, Segment
+    from newstrace.quotes import match_json
+
+    body_a = "“We will rebuild the pier first,” Ruiz said."
+    body_b = "Ruiz said: “We will rebuild the pier first.”"
+    a = Article(id="a", text=body_a, origin=Origin("a.txt"),
+                offsets=OffsetMap([Segment(0, 5, len(body_a), len(body_a))]))
+    b = Article.from_text(body_b, id="b")
+    (row,) = match_json(a, b)
+    assert set(row) == {"a", "b", "match", "diff", "misattributed"} and row["match"] == "exact"
+    raw_a = "HEAD\n" + body_a
+    assert raw_a[row["a"]["quoted"]["start"] : row["a"]["quoted"]["end"]] == row["a"]["quoted"]["text"]
+    assert row["a"]["speaker"]["name"] == "Ruiz"

@@ -12,10 +12,11 @@ from __future__ import annotations
 from ..model import Article
 from .credits import OutletTable, default_table, find_credits
 from .extract import extract_quotes
-from .match import QuoteMatch, match_quotes
+from .match import QuoteMatch, match_json, match_quotes
 from .model import Credit, Quote
 
-__all__ = ["Credit", "OutletTable", "Quote", "QuoteMatch", "credits", "default_table", "match_quotes", "quotes"]
+__all__ = ["Credit", "OutletTable", "Quote", "QuoteMatch", "credits", "default_table", "match_json", "match_quotes",
+           "quotes"]
 
 
 def quotes(article: Article | str) -> list[Quote]:

@@ -21,7 +21,7 @@ from ..model import Article, Span
 from .marks import quote_regions
 from .model import Quote, span_json
 
-__all__ = ["QuoteMatch", "match_quotes", "quote_units"]
+__all__ = ["QuoteMatch", "match_json", "match_quotes", "quote_units"]
 
 # A pair counts as the same quotation when the words they share cover at least this share of the shorter unit
 # and at least MIN_SHARED words (chosen on invented examples: a changed word or two in a sentence stays a
@@ -167,3 +167,8 @@ def _spliced(ub: Unit, scored: list) -> bool:  # type: ignore[type-arg]
         for blk in blocks:
             covered.update(range(blk.b, blk.b + blk.size))
     return used == 2 and len(covered) >= SPLICE_COVER * len(ub.words)
+
+
+def match_json(a: Article, b: Article) -> list[dict]:
+    """``compare --json``'s ``"quotes"`` field: every match as ``{"a", "b", "match", "diff", "misattributed"}``."""
+    return [m.to_json(a, b) for m in match_quotes(a, b)]

@@ -45,7 +45,7 @@ def _minus(spans: list[tuple[int, int]], cut: list[tuple[int, int]]) -> int:
 
 
 def resolve_in_corpus(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFacts]) -> list[Link]:
-    """Relabel a directed link X -> Y as ``common-source`` when some Z is a confident source of both and X and Y
+    """Relabel a directed or unknown link X, Y as ``common-source`` when some Z is a confident source of both and X and Y
     each carry Z's material that the other lacks. ``pairs`` maps ``(link.a, link.b)`` to that pair's facts."""
     sources: dict[str, set[str]] = {}
     for lk in links:
@@ -53,7 +53,7 @@ def resolve_in_corpus(links: Sequence[Link], pairs: Mapping[tuple[str, str], Pai
             sources.setdefault(lk.derived, set()).add(lk.source)  # type: ignore[arg-type]
     out = []
     for lk in links:
-        if lk.direction not in ("a->b", "b->a") or any(e.kind == "credits" and "the outlet of" in e.detail
+        if lk.direction == "common-source" or any(e.kind == "credits" and "the outlet of" in e.detail
                                                        for e in lk.evidence):
             out.append(lk)
             continue

@@ -81,15 +81,20 @@ class _Tx:
         self.con = con
 
     def __enter__(self) -> Any:
-        self.con.execute("BEGIN TRANSACTION")
+        _sql(self.con, "BEGIN TRANSACTION")
         return self.con
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+        _sql(self.con, "ROLLBACK" if exc_type else "COMMIT")
+
+
+def _sql(con: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    """All rows of a statement (fetched fully: DuckDB keeps the connection busy until a result is drained)."""
+    return con.execute(sql, list(params)).fetchall()
 
 
 def _count(con: Any, sql: str, params: Sequence[Any] = ()) -> int:
-    return int(con.execute(sql, list(params)).fetchone()[0])
+    return int(_sql(con, sql, params)[0][0])
 
 
 # -- fingerprints and candidates ----------------------------------------------------------------------------
@@ -97,8 +102,8 @@ def _count(con: Any, sql: str, params: Sequence[Any] = ()) -> int:
 
 def _fingerprints(store: Store, s: EngineSettings) -> int:
     con = store.con
-    rows = con.execute("SELECT id, text FROM articles WHERE id NOT IN "
-                       "(SELECT unit FROM stage_done WHERE stage = 'fingerprint') ORDER BY seq").fetchall()
+    rows = _sql(con, "SELECT id, text FROM articles WHERE id NOT IN "
+                       "(SELECT unit FROM stage_done WHERE stage = 'fingerprint') ORDER BY seq")
     for k in range(0, len(rows), s.fingerprint_batch):
         batch = rows[k:k + s.fingerprint_batch]
         doc, hashes = fingerprint_stage([t for _, t in batch])
@@ -106,7 +111,7 @@ def _fingerprints(store: Store, s: EngineSettings) -> int:
         tab = pa.table({"article_id": ids.take(pa.array(doc)), "hash": pa.array(hashes, pa.int64())})
         with _Tx(con):
             con.register("_fp", tab)
-            con.execute("INSERT INTO fingerprints SELECT article_id, hash FROM _fp")
+            _sql(con, "INSERT INTO fingerprints SELECT article_id, hash FROM _fp")
             con.unregister("_fp")
             _insert(con, "stage_done", [("fingerprint", i) for i, _ in batch])
     return len(rows)
@@ -114,20 +119,20 @@ def _fingerprints(store: Store, s: EngineSettings) -> int:
 
 def _candidates(store: Store) -> int:
     con = store.con
-    ids = [r[0] for r in con.execute("SELECT DISTINCT article_id FROM fingerprints ORDER BY 1").fetchall()]
+    ids = [r[0] for r in _sql(con, "SELECT DISTINCT article_id FROM fingerprints ORDER BY 1")]
     got = con.execute("SELECT d.i, f.hash FROM fingerprints f JOIN (SELECT article_id, "
                       "row_number() OVER (ORDER BY article_id) - 1 AS i FROM (SELECT DISTINCT article_id "
                       "FROM fingerprints)) d USING (article_id)").fetchnumpy()
     rows = candidate_stage(ids, got["i"].astype("int32"), got["hash"], con=con) if ids else []
-    old = con.execute("SELECT a_id, b_id, shared, containment FROM candidates ORDER BY a_id, b_id").fetchall()
+    old = _sql(con, "SELECT a_id, b_id, shared, containment FROM candidates ORDER BY a_id, b_id")
     if old == rows:
         return len(rows)
     with _Tx(con):
-        con.execute("DELETE FROM candidates")
+        _sql(con, "DELETE FROM candidates")
         _insert(con, "candidates", rows)
         for t in PAIR_TABLES:  # pairs no longer candidates (a shared n-gram grew too common): as a fresh run
-            con.execute(f"DELETE FROM {t} WHERE (a_id, b_id) NOT IN (SELECT (a_id, b_id) FROM candidates)")  # noqa: S608
-        con.execute("DELETE FROM stage_done WHERE stage = 'pair' AND unit NOT IN "
+            _sql(con, f"DELETE FROM {t} WHERE (a_id, b_id) NOT IN (SELECT (a_id, b_id) FROM candidates)")  # noqa: S608
+        _sql(con, "DELETE FROM stage_done WHERE stage = 'pair' AND unit NOT IN "
                     "(SELECT a_id || chr(9) || b_id FROM candidates)")
     return len(rows)
 
@@ -186,8 +191,8 @@ def _chunks(items: list, n: int) -> Iterator[list]:
 
 def _articles(store: Store, ex: Executor | None, s: EngineSettings, progress: Progress) -> int:
     con = store.con
-    todo = {r[0] for r in con.execute("SELECT id FROM articles WHERE id NOT IN "
-                                      "(SELECT unit FROM stage_done WHERE stage = 'article')").fetchall()}
+    todo = {r[0] for r in _sql(con, "SELECT id FROM articles WHERE id NOT IN "
+                                      "(SELECT unit FROM stage_done WHERE stage = 'article')")}
     done = 0
 
     def write(results: list[ArticleRows]) -> None:
@@ -220,19 +225,19 @@ def _wave_inputs(store: Store, pairs: list[tuple[str, str]]) -> Iterator[tuple]:
     ids = sorted({x for p in pairs for x in p})
     arts = {a.id: a for a in store.articles(ids)}
     quotes: dict[str, list[str]] = {i: [] for i in ids}
-    for aid, q in con.execute("SELECT article_id, quote FROM quotes WHERE list_contains(?, article_id) "
-                              "ORDER BY article_id, idx", [ids]).fetchall():
+    for aid, q in _sql(con, "SELECT article_id, quote FROM quotes WHERE list_contains(?, article_id) "
+                              "ORDER BY article_id, idx", [ids]):
         quotes[aid].append(q)
-    facts = dict(con.execute("SELECT article_id, facts FROM article_facts WHERE list_contains(?, article_id)",
-                             [ids]).fetchall())
+    facts = dict(_sql(con, "SELECT article_id, facts FROM article_facts WHERE list_contains(?, article_id)",
+                             [ids]))
     for a, b in pairs:
         yield arts[a], arts[b], quotes[a], quotes[b], facts[a], facts[b]
 
 
 def _pairs(store: Store, ex: Executor | None, s: EngineSettings, progress: Progress) -> int:
     con = store.con
-    todo = con.execute("SELECT a_id, b_id FROM candidates WHERE a_id || chr(9) || b_id NOT IN "
-                       "(SELECT unit FROM stage_done WHERE stage = 'pair') ORDER BY a_id, b_id").fetchall()
+    todo = _sql(con, "SELECT a_id, b_id FROM candidates WHERE a_id || chr(9) || b_id NOT IN "
+                       "(SELECT unit FROM stage_done WHERE stage = 'pair') ORDER BY a_id, b_id")
     done = 0
 
     def write(results: list[PairRows]) -> None:
@@ -253,19 +258,19 @@ def _pairs(store: Store, ex: Executor | None, s: EngineSettings, progress: Progr
 def _replace(con: Any, table: str, rows: list[tuple]) -> None:
     """Replace ``table`` by ``rows`` in one transaction."""
     with _Tx(con):
-        con.execute(f"DELETE FROM {table}")  # noqa: S608
+        _sql(con, f"DELETE FROM {table}")  # noqa: S608
         _insert(con, table, rows)
 
 
 def _links(store: Store) -> int:
-    rows = provenance_stage(store.con.execute("SELECT a_id, b_id, link, facts FROM pair_links").fetchall())
+    rows = provenance_stage(_sql(store.con, "SELECT a_id, b_id, link, facts FROM pair_links"))
     _replace(store.con, "links", rows)
     return len(rows)
 
 
 def _stories(store: Store) -> int:
-    feats = store.con.execute("SELECT f.features FROM article_facts f JOIN articles a ON a.id = f.article_id "
-                              "ORDER BY a.seq").fetchall()
+    feats = _sql(store.con, "SELECT f.features FROM article_facts f JOIN articles a ON a.id = f.article_id "
+                              "ORDER BY a.seq")
     rows = story_stage(f for (f,) in feats)
     _replace(store.con, "stories", rows)
     return len({r[0] for r in rows})

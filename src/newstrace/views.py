@@ -211,7 +211,26 @@ class Views:
         self._tables = self._stage_tables()
         self._n = store.stats()["articles"]
         self._c = _Computed()
+        self._pre: dict[str, dict[Any, list[dict[str, Any]]]] = {}
         self.article = lru_cache(maxsize=256)(self._article)
+
+    def prefetch(self) -> None:
+        """Read the stored per-article and per-pair tables whole (the report reads every row: one query each
+        instead of thousands)."""
+        keys = {"quotes": ("article",), "credits": ("article",), "passages": ("a", "b"), "quote_matches": ("a", "b")}
+        for table, key in keys.items():
+            if not self.stored(table) or table in self._pre:
+                continue
+            groups: dict[Any, list[dict[str, Any]]] = {}
+            for r in self._dict_rows(f"SELECT * FROM {table}"):  # noqa: S608 (fixed names)
+                groups.setdefault(tuple(r[k] for k in key) if len(key) > 1 else r[key[0]], []).append(r)
+            self._pre[table] = groups
+
+    def _dict_rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            cur = self.store.con.execute(sql, params or [])
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
 
     # -- what is available ------------------------------------------------------------------------------------
 
@@ -356,44 +375,55 @@ class Views:
         return PairView(a, b, self.passages(a, b, compute=compute), self.quote_matches(a, b, compute=compute),
                         self.link(a_id, b_id))
 
-    def passages(self, a: Article, b: Article, *, compute: bool = True) -> tuple[PassageView, ...] | None:
+    def passages(self, a: Article | str, b: Article | str, *,
+                 compute: bool = True) -> tuple[PassageView, ...] | None:
+        """The passages two articles share; ids suffice when they are stored (or ``compute`` is False)."""
+        ai, bi = (x.id if isinstance(x, Article) else x for x in (a, b))
         if self.stored("passages"):
-            rows = tuple(self._pair_rows("passages", a.id, b.id, _passage_row))
+            rows = tuple(self._pair_rows("passages", ai, bi, _passage_row))
             if rows or not compute:
                 return rows
         with self._lock:
-            if (a.id, b.id) in self._c.passages:
-                return self._c.passages[a.id, b.id]
-            if (b.id, a.id) in self._c.passages:
-                return tuple(p.swapped() for p in self._c.passages[b.id, a.id])
-        if not compute:
+            known = self._c.passages.get((ai, bi))
+            if known is None and (bi, ai) in self._c.passages:
+                known = tuple(p.swapped() for p in self._c.passages[bi, ai])
+        if known is not None or not compute:
+            return known
+        a, b = (x if isinstance(x, Article) else self.article(x) for x in (a, b))
+        if a is None or b is None:
             return None
         found = compare_pair(a, b)
         with self._lock:
             self._c.passages[a.id, b.id] = found
         return found
 
-    def quote_matches(self, a: Article, b: Article, *, compute: bool = True) -> tuple[QuoteMatchView, ...] | None:
+    def quote_matches(self, a: Article | str, b: Article | str, *,
+                      compute: bool = True) -> tuple[QuoteMatchView, ...] | None:
+        """Quotations both articles carry; ids suffice when they are stored."""
+        ai, bi = (x.id if isinstance(x, Article) else x for x in (a, b))
         if self.stored("quote_matches"):
-            return tuple(self._pair_rows("quote_matches", a.id, b.id, _match_row))
-        return match_pair(a, b) if compute else None
+            return tuple(self._pair_rows("quote_matches", ai, bi, _match_row))
+        if not compute:
+            return None
+        a, b = (x if isinstance(x, Article) else self.article(x) for x in (a, b))
+        return None if a is None or b is None else match_pair(a, b)
 
     def _pair_rows(self, table: str, a: str, b: str, make: Any) -> list[Any]:
-        with self._lock:
-            cur = self.store.con.execute(f"SELECT * FROM {table} WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",  # noqa: S608
-                                         [a, b, b, a])
-            names = [d[0] for d in cur.description]
-            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        if table in self._pre:
+            rows = self._pre[table].get((a, b), []) + self._pre[table].get((b, a), [])
+        else:
+            rows = self._dict_rows(f"SELECT * FROM {table} WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",  # noqa: S608
+                                   [a, b, b, a])
         out = [make(r) for r in rows]
         return sorted((x if r["a"] == a else x.swapped() for x, r in zip(out, rows)), key=lambda x: x.a_start)
 
     def quotes(self, article: Article) -> tuple[QuoteView, ...] | None:
         """The article's quotations with speakers (None: not computed)."""
         if self.stored("quotes"):
-            with self._lock:
-                cur = self.store.con.execute('SELECT * FROM quotes WHERE article = ? ORDER BY start', [article.id])
-                names = [d[0] for d in cur.description]
-                rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            if "quotes" in self._pre:
+                rows = sorted(self._pre["quotes"].get(article.id, []), key=lambda r: r["start"])
+            else:
+                rows = self._dict_rows("SELECT * FROM quotes WHERE article = ? ORDER BY start", [article.id])
             return tuple(QuoteView(int(r["start"]), int(r["end"]), r.get("kind") or "direct", r.get("speaker"),
                                    r.get("role")) for r in rows)
         if not self.computable():
@@ -406,10 +436,12 @@ class Views:
     def credits(self, article: Article) -> tuple[CreditView, ...] | None:
         """The outlets the article credits (None: not computed)."""
         if self.stored("credits"):
-            with self._lock:
-                rows = self.store.con.execute('SELECT outlet, kind, start, "end" FROM credits WHERE article = ? '
-                                              "ORDER BY start", [article.id]).fetchall()
-            return tuple(CreditView(o, k or "credit", int(s), int(e)) for o, k, s, e in rows)
+            if "credits" in self._pre:
+                rows = sorted(self._pre["credits"].get(article.id, []), key=lambda r: r["start"])
+            else:
+                rows = self._dict_rows("SELECT * FROM credits WHERE article = ? ORDER BY start", [article.id])
+            return tuple(CreditView(r["outlet"], r.get("kind") or "credit", int(r["start"]), int(r["end"]))
+                         for r in rows)
         if not self.computable():
             return None
         with self._lock:

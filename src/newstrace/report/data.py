@@ -35,12 +35,12 @@ def _article_json(a: Article, views: Views) -> dict[str, Any]:
 def _link_json(lk: LinkView, index: dict[str, int], views: Views) -> dict[str, Any] | None:
     if lk.a not in index or lk.b not in index:
         return None
-    pair = views.pair(lk.a, lk.b, compute=False)
+    compute = views.computable()  # a large store shows what is stored, never aligns thousands of pairs here
+    p = views.passages(lk.a, lk.b, compute=compute)
+    q = views.quote_matches(lk.a, lk.b, compute=compute)
     out = lk.to_json()
     for k in ("a", "b", "source", "derived"):
         out[k] = index.get(out[k]) if out[k] is not None else None
-    p = pair.passages if pair else None
-    q = pair.quote_matches if pair else None
     out["passages"] = None if p is None else [[x.a_start, x.a_end, x.b_start, x.b_end, x.kind, x.similarity]
                                               for x in p]
     out["quotes"] = None if q is None else [[x.a_start, x.a_end, x.b_start, x.b_end, x.match, list(x.diff),
@@ -63,6 +63,7 @@ def _story_json(s: StoryView, index: dict[str, int], views: Views) -> dict[str, 
 
 def report_data(views: Views) -> dict[str, Any]:
     """Everything the report shows, JSON-ready."""
+    views.prefetch()
     articles, index = [], {}
     for a in views.store.articles():
         index[a.id] = len(articles)

@@ -1,0 +1,128 @@
+""""Where did this come from?": the stored articles a new text took from, with the passages they share.
+
+A lookup index over the store: every article's fingerprint n-grams (:mod:`newstrace.fingerprint`) in a table
+``where_postings (seq BIGINT, hash BIGINT)`` keyed by the article's ``seq``, extended with new articles when
+the app starts (``meta`` key ``where:seq`` is the last one indexed). A read-only store gets the same table in
+an in-memory DuckDB instead. A query text's n-grams are joined with the table; n-grams in more than ``max_df``
+articles are boilerplate and skipped (as in :mod:`newstrace.candidates`); the articles sharing the most rare
+n-grams are aligned with :func:`newstrace.reuse.compare`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ..candidates import DEFAULT_CANDIDATES
+from ..fingerprint import fingerprint, postings
+from ..model import Article
+from ..store import Store
+from ..views import ArticleRef, PassageView, compare_pair
+
+__all__ = ["Source", "WhereIndex"]
+
+_DDL = ["CREATE TABLE IF NOT EXISTS where_postings (seq BIGINT, hash BIGINT)"]
+INDEX_BATCH = 5_000  # articles fingerprinted per batch while indexing
+# Articles aligned per query: the top candidates by shared rare n-grams (alignment costs tens of milliseconds
+# per article, and a text rarely takes from more than a handful of sources).
+TOP = 8
+
+_QUERY = """
+WITH q AS (SELECT unnest($hashes::BIGINT[]) AS hash),
+     hits AS (SELECT p.seq, p.hash FROM where_postings p SEMI JOIN q USING (hash)),
+     rare AS (SELECT hash FROM hits GROUP BY hash HAVING count(*) <= $max_df)
+SELECT seq, count(*) AS shared FROM hits SEMI JOIN rare USING (hash)
+GROUP BY seq HAVING count(*) >= $min_shared ORDER BY shared DESC, seq LIMIT $top
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A stored article the query text shares passages with (``a`` offsets: the query, ``b``: the article)."""
+
+    article: ArticleRef
+    shared_ngrams: int
+    passages: tuple[PassageView, ...]
+    query_share: float
+    article_share: float
+
+
+def _share(spans: list[tuple[int, int]], n: int) -> float:
+    from ..reuse import share
+
+    return share(spans, n)
+
+
+class WhereIndex:
+    """The lookup index of one store (see the module doc). ``lock`` guards the store's connection."""
+
+    def __init__(self, store: Store, *, lock: threading.RLock | None = None, max_df: int = DEFAULT_CANDIDATES.max_df,
+                 min_shared: int = DEFAULT_CANDIDATES.min_shared):
+        self.store, self.max_df, self.min_shared = store, max_df, min_shared
+        self.lock = lock or threading.RLock()
+        self.con = store.con
+        with self.lock:
+            try:
+                store.ensure_schema("where", _DDL)
+                done = store.con.execute("SELECT value FROM meta WHERE key = 'where:seq'").fetchone()
+                self._since = int(done[0]) if done else 0
+            except duckdb.Error:  # a read-only store: keep the index in memory
+                self.con = duckdb.connect()
+                self.con.execute(_DDL[0])
+                self._since = 0
+            self.indexed = self._extend()
+
+    def _extend(self) -> int:
+        """Index articles added since the last run; returns how many were added."""
+        added = 0
+        cur = self.store.con.cursor()
+        try:
+            cur.execute("SELECT seq, text FROM articles WHERE seq > ? ORDER BY seq", [self._since])
+            while rows := cur.fetchmany(INDEX_BATCH):
+                seqs = np.array([r[0] for r in rows], dtype=np.int64)
+                p = postings([r[1] for r in rows])
+                self.con.register("_where_new", pa.table({"seq": seqs[p.doc], "hash": p.hash}))
+                self.con.execute("INSERT INTO where_postings SELECT seq, hash FROM _where_new")
+                self.con.unregister("_where_new")
+                self._since, added = int(seqs[-1]), added + len(rows)
+        finally:
+            cur.close()
+        if added and self.con is self.store.con:
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('where:seq', ?)", [str(self._since)])
+        return added
+
+    def candidates(self, text: str, *, top: int = TOP) -> list[tuple[int, int]]:
+        """``(seq, shared rare n-grams)`` of the stored articles most likely to be sources of ``text``."""
+        hashes = fingerprint(text).view(np.int64)
+        if not len(hashes):
+            return []
+        with self.lock:
+            rows = self.con.execute(_QUERY, {"hashes": hashes.tolist(), "max_df": self.max_df,
+                                             "min_shared": self.min_shared, "top": top}).fetchall()
+        return [(int(s), int(n)) for s, n in rows]
+
+    def lookup(self, text: str, *, top: int = TOP) -> list[Source]:
+        """The stored articles ``text`` shares passages with, most of the query's text covered first."""
+        found = self.candidates(text, top=top)
+        if not found:
+            return []
+        shared = dict(found)
+        with self.lock:
+            ids = dict(self.store.con.execute("SELECT seq, id FROM articles WHERE list_contains(?, seq)",
+                                              [list(shared)]).fetchall())
+            arts = list(self.store.articles(ids.values()))
+        seq_of = {v: k for k, v in ids.items()}
+        query = Article.from_text(text, path="<query>")
+        out = []
+        for art in arts:
+            ps = compare_pair(query, art)
+            if not ps:
+                continue
+            out.append(Source(ArticleRef.of(art), shared[seq_of[art.id]], ps,
+                              _share([(p.a_start, p.a_end) for p in ps], len(text)),
+                              _share([(p.b_start, p.b_end) for p in ps], len(art.text))))
+        return sorted(out, key=lambda s: (-s.query_share, -s.shared_ngrams))

@@ -82,6 +82,7 @@ def main() -> None:
     ap.add_argument("corpus", nargs="?", default=str(Path(__file__).resolve().parents[2] / "shared/data/pan13-train"))
     ap.add_argument("--every", type=int, default=1, help="evaluate every K-th pair of each sub-corpus")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--only", default="", help="comma-separated sub-corpus prefixes to run (e.g. 03,05)")
     ap.add_argument("--out", default=None, help="keep detections here (default: a temporary folder)")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                     help="override an AlignSettings default (for experiments; report the defaults)")
@@ -92,6 +93,8 @@ def main() -> None:
         settings = dataclasses.replace(settings, **{k: type(getattr(DEFAULTS, k))(v)})
     corpus = Path(args.corpus)
     subs = sorted(d for d in corpus.iterdir() if d.name[:2].isdigit() and d.is_dir())
+    if args.only:
+        subs = [d for d in subs if d.name[:2] in args.only.split(",")]
     chosen = {s.name: read_pairs(s / "pairs")[:: args.every] for s in subs}
     out = Path(args.out or tempfile.mkdtemp(prefix="pan-"))
     t0 = time.perf_counter()

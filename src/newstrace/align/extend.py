@@ -60,6 +60,11 @@ def cluster_seeds(seeds: np.ndarray, gap_a: int, gap_b: int) -> list[np.ndarray]
     return sorted(done, key=lambda c: (int(c[:, 0].min()), int(c[:, 1].min())))
 
 
+def _widest(idx: np.ndarray) -> int:
+    u = np.unique(idx)
+    return int((np.diff(u) - 1).max()) if len(u) > 1 else 0
+
+
 def validate(clusters: list[np.ndarray], a: Prepared, b: Prepared, sim: SentenceSim, *, gap_a: int,
              gap_b: int, min_sim: float) -> list[Cluster]:
     """Keep clusters whose fragments reach ``min_sim`` cosine; re-cluster the others with a gap one smaller."""
@@ -70,7 +75,8 @@ def validate(clusters: list[np.ndarray], a: Prepared, b: Prepared, sim: Sentence
         if s >= min_sim:
             out.append(Cluster(cl.a0, cl.a1, cl.b0, cl.b1, c, s))
         elif len(c) > 1 and (gap_a > 0 or gap_b > 0):
-            ga, gb = max(0, gap_a - 1), max(0, gap_b - 1)
+            # the next smaller gaps that can change the clustering: one under the widest gap present
+            ga, gb = max(0, min(gap_a, _widest(c[:, 0])) - 1), max(0, min(gap_b, _widest(c[:, 1])) - 1)
             out += validate(cluster_seeds(c, ga, gb), a, b, sim, gap_a=ga, gap_b=gb, min_sim=min_sim)
     return out
 

@@ -32,7 +32,9 @@ class AlignSettings:
         that side than on the other reads as a summary...
     summary_seeds: ... when it holds at least this many seeds (one or two chance seeds are not a summary) ...
     summary_max_word_sim: ... and its seeds keep less than this share of their words in order (a summary
-        rewords; copied or edited text is never a summary).
+        rewords) ...
+    summary_jumps: ... or at least this share of its steps from seed to seed jump over sentences of the long
+        text (an extractive summary copies sentences from all over it; a copied passage runs side by side).
     summary_gap: gap allowance on the long side of a summary (24, published).
     summary_doc_ratio: a passage whose long side is this many times its short side (with the summary seed and
         word-similarity conditions) is a summary too; a summary's long side is widened to its whole text, since
@@ -54,6 +56,7 @@ class AlignSettings:
     summary_ratio: float = 3.0
     summary_seeds: int = 3
     summary_max_word_sim: float = 0.65
+    summary_jumps: float = 0.5
     summary_gap: int = 24
     summary_doc_ratio: float = 2.5
     summary_min_cover: float = 0.15

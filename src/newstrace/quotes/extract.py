@@ -13,9 +13,9 @@ from typing import Sequence
 
 from ..model import Article, Span
 from .features import sentence_spans
-from .marks import QuoteRegion, quote_regions
+from .marks import QuoteRegion, depth_array, quote_regions
 from .model import Quote, QuoteKind
-from .speakers import PERSONAL_PRONOUNS, name_mentions, resolve_name, role_of
+from .speakers import PERSONAL_PRONOUNS, name_mentions, resolve_name, role_of, surname_table
 from .tagger import RoleSpan, tag_spans
 
 __all__ = ["extract_quotes", "link"]
@@ -37,6 +37,8 @@ def _gap(a: tuple[int, int], b: tuple[int, int], text: str) -> float:
     lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
     if hi < lo:
         return 0.0
+    if hi - lo > MAX_GAP:
+        return float(hi - lo)
     return float("inf") if "\n" in text[lo:hi] else float(hi - lo)
 
 
@@ -49,6 +51,8 @@ def link(text: str, spans: list[RoleSpan]) -> list[dict[str, tuple[int, int]]]:
         pairs = []
         for ci, c in enumerate(cues):
             for ii, it in enumerate(items):
+                if it[0] > c[1] + MAX_GAP or it[1] < c[0] - MAX_GAP:
+                    continue
                 g = _gap(c, it, text)
                 if g <= MAX_GAP:
                     before = it[1] <= c[0]
@@ -205,12 +209,15 @@ def _headline(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) 
             and not any(s < r.end and r.start < e for _, s, e in spans)]
 
 
-def _kind(pieces: tuple[Span, ...], depth_of: list[QuoteRegion], text: str) -> QuoteKind:
+def _kind(pieces: tuple[Span, ...], text: str) -> QuoteKind:
+    """direct (nearly all inside quote marks), indirect (none) or mixed, over the content's own pieces."""
+    depth = depth_array(text)
     inside = total = 0
-    for i in (i for p in pieces for i in range(p.start, p.end)):
-        if not text[i].isspace() and text[i] not in ",.;:":
-            total += 1
-            inside += any(r.start <= i < r.end for r in depth_of)
+    for p in pieces:
+        for i in range(p.start, p.end):
+            if not text[i].isspace() and text[i] not in ",.;:":
+                total += 1
+                inside += depth[i] > 0
     if total and inside >= 0.9 * total:
         return "direct"
     return "indirect" if inside == 0 else "mixed"
@@ -256,8 +263,8 @@ def extract_quotes(article: Article | str) -> list[Quote]:
     regions = quote_regions(text)
     spans = _repair(text, tag_spans(text), regions)
     spans = sorted(spans + _rule_spans(text, spans, regions) + _headline(text, spans, regions), key=lambda x: x[1])
-    outer = [r for r in regions if r.depth == 1]
     mentions = name_mentions(text)
+    surnames = surname_table(mentions)
     history: list[tuple[int, str, str | None]] = []
     quotes: list[Quote] = []
     sents = sentence_spans(text)
@@ -272,13 +279,13 @@ def extract_quotes(article: Article | str) -> list[Quote]:
                 sp = (prev.start, prev.end)  # "..., saying": the subject of the main clause speaks
         name = role = None
         if sp is not None:
-            name = resolve_name(text, sp, mentions, history)
+            name = resolve_name(text, sp, mentions, history, surnames)
             if name is not None:
                 role = role_of(text, name, mentions)
                 if text[sp[0] : sp[1]].lower() not in PERSONAL_PRONOUNS or role:
                     history.append((sp[0], name, role))
         pieces = _pieces(text, c, [v for k, v in att.items() if k != "Content"])
-        quotes.append(Quote(content=Span(*c), kind=_kind(pieces or (Span(*c),), outer, text),
+        quotes.append(Quote(content=Span(*c), kind=_kind(pieces or (Span(*c),), text),
                             speaker=Span(*sp) if sp else None, cue=Span(*cue) if cue else None,
                             addressee=_addressee(text, cue) if cue else None, name=name, role=role,
                             pieces=pieces))

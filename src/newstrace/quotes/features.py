@@ -67,11 +67,11 @@ def _ctx(k: int, low: str, cls: str | None) -> tuple[str, ...]:
     return ("w" + tag + "=" + low,) if cls is None else ("w" + tag + "=" + low, "c" + tag + "=" + cls)
 
 
+_BUCKET_OF = [next((b for b in _BUCKETS if d <= b), 99) for d in range(_BUCKETS[-1] + 1)]
+
+
 def _bucket(d: int) -> int:
-    for b in _BUCKETS:
-        if d <= b:
-            return b
-    return 99
+    return _BUCKET_OF[d] if d < len(_BUCKET_OF) else 99
 
 
 def _sentence_ids(text: str, toks: list[tuple[int, int]]) -> list[int]:
@@ -143,40 +143,56 @@ def _cap_runs(text: str, toks: list[tuple[int, int]], cls: list[str | None]) -> 
     return out
 
 
+@lru_cache(maxsize=100_000)
+def _type_ctx(low: str, cls: str | None) -> tuple[tuple[str, ...], ...]:
+    """A word type's features as a neighbour at offsets -1, +1 (with cue class), -2, +2, -3, +3."""
+    return (_ctx(-1, low, cls), _ctx(1, low, cls), _ctx(-2, low, None), _ctx(2, low, None),
+            _ctx(-3, low, None), _ctx(3, low, None))
+
+
+_PAD = ("w=<s>",)
+_PADS = (_PAD,) * 6
+_Q = ("q=0", "q=1", "q=2")
+_POS = ["pos=%d" % _bucket(k) for k in range(64)]
+
+
 def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
     """One feature list per token of ``text``."""
     info = [_word_feats(text[s:e]) for s, e in toks]
     lows = [x[1] for x in info]
     cls = [x[2] for x in info]
+    ctx = [_type_ctx(x[1], x[2]) for x in info] + [_PADS] * 3 + [_PADS] * 3  # ctx[-k] pads the start
     depth = depth_array(text)
     sid = _sentence_ids(text, toks)
     rel, nearest = _cue_distances(sid, cls, lows)
     n = len(toks)
     runs = _cap_runs(text, toks, cls)
-    sent_start: dict[int, int] = {}
-    for i, k in enumerate(sid):
-        sent_start.setdefault(k, i)
-    pad = ("w=<s>",)
+    ctx[n : n + 6] = [_PADS] * 6
     feats: list[list[str]] = []
     colon = False
+    first_of = 0
     for i, (s, e) in enumerate(toks):
         first = i == 0 or sid[i] != sid[i - 1]
         if first:
             colon = False
+            first_of = i
         d = depth[s]
+        r = rel[i]
+        low = lows[i]
         f = list(info[i][0])
-        f += _ctx(-1, lows[i - 1], cls[i - 1]) if i > 0 else pad
-        f += _ctx(1, lows[i + 1], cls[i + 1]) if i + 1 < n else pad
-        f += _ctx(-2, lows[i - 2], None) if i > 1 else pad
-        f += _ctx(2, lows[i + 2], None) if i + 2 < n else pad
-        f += _ctx(-3, lows[i - 3], None) if i > 2 else pad
-        f += _ctx(3, lows[i + 3], None) if i + 3 < n else pad
-        f.append("b-=" + (lows[i - 1] if i else "<s>") + "|" + lows[i])
-        f.append("b+=" + lows[i] + "|" + (lows[i + 1] if i + 1 < n else "</s>"))
+        f += ctx[i - 1][0] if i > 0 else _PAD
+        f += ctx[i + 1][1]
+        f += ctx[i - 2][2] if i > 1 else _PAD
+        f += ctx[i + 2][3]
+        f += ctx[i - 3][4] if i > 2 else _PAD
+        f += ctx[i + 3][5]
+        f.append("b-=" + (lows[i - 1] if i else "<s>") + "|" + low)
+        f.append("b+=" + low + "|" + (lows[i + 1] if i + 1 < n else "</s>"))
         if nearest[i]:
-            f.append("nc=" + rel[i][0] + nearest[i])
-        f += ("q=%d" % d, "rc=" + rel[i], "qrc=%d%s" % (d, rel[i][0]), "wrc=" + lows[i] + "|" + rel[i],
-              "pos=%d" % _bucket(i - sent_start[sid[i]]), "caprun=" + runs[i])
+            f.append("nc=" + r[0] + nearest[i])
+        k = i - first_of
+        f += (_Q[d], "rc=" + r, "qrc=" + _Q[d][2] + r[0], "wrc=" + low + "|" + r,
+              _POS[k] if k < 64 else "pos=99", "caprun=" + runs[i])
         if first:
             f.append("bos")
         if i + 1 == n or sid[i + 1] != sid[i]:
@@ -185,7 +201,7 @@ def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
             f.append("par")
         if colon:
             f.append("colon")
-        if lows[i] == ":":
+        if low == ":":
             colon = True
         feats.append(f)
     return feats

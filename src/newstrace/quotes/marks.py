@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
 __all__ = ["QuoteRegion", "quote_regions", "depth_array"]
 
@@ -137,11 +136,11 @@ def _continues(text: str, nl: int) -> bool:
     return j < len(text) and text[j] in _OPEN_D + '"'
 
 
-def depth_array(text: str, regions: Sequence[QuoteRegion] | None = None) -> bytearray:
+@lru_cache(maxsize=4)
+def depth_array(text: str) -> bytes:
     """Quote depth (0, 1, 2) of every character of ``text``."""
     depth = bytearray(len(text))
-    for r in regions if regions is not None else quote_regions(text):
-        for k in range(r.start, r.end):
-            if depth[k] < r.depth:
-                depth[k] = r.depth
-    return depth
+    for r in quote_regions(text):
+        if r.depth == 2 or not any(depth[r.start : r.end]):
+            depth[r.start : r.end] = bytes([r.depth]) * (r.end - r.start)
+    return bytes(depth)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from .cues import SPEAKER_ROLES
 
-__all__ = ["NameMention", "name_mentions", "resolve_name", "role_of", "PERSONAL_PRONOUNS"]
+__all__ = ["NameMention", "PERSONAL_PRONOUNS", "name_mentions", "resolve_name", "role_of", "surname_table"]
 
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _RELATIVE = frozenset({"who", "whom"})
@@ -56,7 +57,7 @@ def _clean_tokens(toks: list[str]) -> list[str]:
     return toks
 
 
-def name_mentions(text: str) -> list[NameMention]:
+def name_mentions(text: str) -> tuple[NameMention, ...]:
     """Capitalised runs of two or more words that look like personal names, possessives cut."""
     out = []
     for m in _NAME_RE.finditer(text):
@@ -73,10 +74,11 @@ def name_mentions(text: str) -> list[NameMention]:
         name = " ".join(toks)
         start = m.start() + raw.index(toks[0])
         out.append(NameMention(name, start, start + len(name)))
-    return out
+    return tuple(out)
 
 
-def _surname_table(mentions: list[NameMention]) -> dict[str, str]:
+def surname_table(mentions: Sequence[NameMention]) -> dict[str, str]:
+    """Surname -> the fullest name in the article ending in it."""
     table: dict[str, str] = {}
     for m in mentions:
         last = m.name.split()[-1]
@@ -85,7 +87,7 @@ def _surname_table(mentions: list[NameMention]) -> dict[str, str]:
     return table
 
 
-def role_of(text: str, name: str, mentions: list[NameMention]) -> str | None:
+def role_of(text: str, name: str, mentions: Sequence[NameMention]) -> str | None:
     """The role the article gives ``name``: "IRGC Quds Force chief Esmail Qaani" or "Qaani, the X of Y,"."""
     for m in mentions:
         if m.name != name:
@@ -111,8 +113,8 @@ def role_of(text: str, name: str, mentions: list[NameMention]) -> str | None:
     return None
 
 
-def resolve_name(text: str, speaker: tuple[int, int], mentions: list[NameMention],
-                 history: list[tuple[int, str, str | None]]) -> str | None:
+def resolve_name(text: str, speaker: tuple[int, int], mentions: Sequence[NameMention],
+                 history: list[tuple[int, str, str | None]], surnames: dict[str, str] | None = None) -> str | None:
     """The resolved name of the speaker span; ``history`` holds (start, name, role) of earlier named speakers."""
     s, e = speaker
     written = text[s:e].strip()
@@ -120,7 +122,7 @@ def resolve_name(text: str, speaker: tuple[int, int], mentions: list[NameMention
     inside = [m for m in mentions if m.start >= s and m.end <= e]
     if inside:
         return inside[0].name if " of " in written else inside[-1].name
-    surnames = _surname_table(mentions)
+    surnames = surnames if surnames is not None else surname_table(mentions)
     tok = _POSSESSIVE.sub("", written.split()[-1]) if written else ""
     if low in PERSONAL_PRONOUNS:
         sent = max(text.rfind(". ", 0, s), text.rfind("\n", 0, s), 0)

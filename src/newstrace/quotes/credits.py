@@ -23,7 +23,8 @@ __all__ = ["OutletTable", "default_table", "find_credits"]
 _TABLE_PATH = Path(__file__).with_name("outlets.tsv")
 _OUTLET_HEADS = ("News Agency", "Agency", "News", "Post", "Times", "Journal", "Press", "Herald", "Tribune",
                  "Gazette", "TV", "Television", "Radio", "Network", "Daily", "Channel", "Magazine",
-                 "Broadcasting Corporation", "Broadcasting", "Chronicle", "Observer", "Telegraph", "Wire", "Star", "Sun",
+                 "Broadcasting Corporation", "Broadcasting", "Chronicle", "Observer", "Telegraph", "Wire", "Star",
+                 "Sun",
                  "Globe", "Mail", "Express", "Examiner", "Inquirer", "Record", "Courier", "Dispatch", "Sentinel",
                  "Register", "Bulletin")
 _CAPW = r"(?:[A-Z][\w’'&.\-]*|of|the|and|for)"

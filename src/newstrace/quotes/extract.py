@@ -83,7 +83,8 @@ def link(text: str, spans: list[RoleSpan]) -> list[dict[str, tuple[int, int]]]:
 MIN_INFERRED_WORDS = 3
 
 
-def _infer_content(text: str, cue: tuple[int, int], sents: Sequence[tuple[int, int]], taken: list) -> tuple[int, int] | None:  # type: ignore[type-arg]
+def _infer_content(text: str, cue: tuple[int, int], sents: Sequence[tuple[int, int]],
+                   taken: list[list[int]]) -> tuple[int, int] | None:
     """For a cue the tagger gave no content: the rest of its sentence after it, else the part before it."""
     k = _sentence_of(sents, cue[0]) - 1
     if k < 0:
@@ -157,7 +158,8 @@ def _split_content(text: str, s: int, e: int, regions: Sequence[QuoteRegion]) ->
         gap = text[r1.end : r2.start]
         m = _SPEAKER_RULE.match(gap)
         if m and not gap[m.end() :].strip(" ,.:;"):
-            extra += [("Source", r1.end + m.start(1), r1.end + m.end(1)), ("Cue", r1.end + m.start(2), r1.end + m.end(2))]
+            extra += [("Source", r1.end + m.start(1), r1.end + m.end(1)),
+                      ("Cue", r1.end + m.start(2), r1.end + m.end(2))]
     return [("Content", s, e)] + extra
 
 

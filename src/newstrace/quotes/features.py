@@ -130,7 +130,8 @@ def _cap_runs(text: str, toks: list[tuple[int, int]], cls: list[str | None]) -> 
             i += 1
             continue
         j = i
-        while j + 1 < n and (text[toks[j + 1][0]].isupper() or text[toks[j + 1][0] : toks[j + 1][1]] in ("of", "’s", "'s")):
+        while j + 1 < n and (text[toks[j + 1][0]].isupper()
+                             or text[toks[j + 1][0] : toks[j + 1][1]] in ("of", "’s", "'s")):
             j += 1
         tag = "in"
         if j + 1 < n and cls[j + 1] in ("speech", "thought"):

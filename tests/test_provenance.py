@@ -118,8 +118,16 @@ def test_match_sentences_finds_rewritten_sentences_with_offsets() -> None:
     b = "On Monday the council approved a new harbour wall after a long debate. Tickets sold out."
     pairs = match_sentences(a, b)
     assert len(pairs) == 1
-    a0, a1, b0, b1 = pairs[0]
+    a0, a1, b0, b1, sim, trim = pairs[0]
     assert a[a0:a1].startswith("The council") and b[b0:b1].startswith("On Monday")
+    assert 0.5 <= sim < 1.0 and trim == -1  # B's sentence keeps all of A's content words and adds some
+
+
+def test_a_copy_that_trims_sentences_points_back_to_the_whole_ones() -> None:
+    sents = tuple((i * 100, i * 100 + 90, i * 80, i * 80 + 70, 0.8, 1) for i in range(3))
+    lk = decide(facts("a", 300), facts("b", 240), PairFacts(sentences=sents))
+    assert lk.direction == "a->b"
+    assert any(e.kind == "sentence-trim" and e.weight > 0 for e in lk.evidence)
 
 
 SOURCE = ("The Fenwick council voted on Monday to close the old ferry pier after engineers found cracks in its "

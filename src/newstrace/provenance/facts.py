@@ -73,8 +73,9 @@ def _sentence_stems(text: str) -> list[tuple[int, int, frozenset[str]]]:
     return out
 
 
-def match_sentences(a: str, b: str) -> tuple[tuple[int, int, int, int], ...]:
-    """Pairs of sentences (A span, B span) that say the same, by content-stem overlap; many-to-many."""
+def match_sentences(a: str, b: str) -> tuple[tuple[int, ...], ...]:
+    """Sentence pairs ``(a_start, a_end, b_start, b_end, similarity, trim)`` that say the same, by content-stem
+    overlap; many-to-many (see :data:`~newstrace.provenance.model.SentencePair`)."""
     sa, sb = _sentence_stems(a), _sentence_stems(b)
     index: dict[str, list[int]] = {}
     for j, (_, _, stems) in enumerate(sb):
@@ -89,7 +90,8 @@ def match_sentences(a: str, b: str) -> tuple[tuple[int, int, int, int], ...]:
         for j, n in sorted(counts.items()):
             other = sb[j][2]
             if n >= SENTENCE_MIN_SHARED and n >= SENTENCE_MIN_COVER * min(len(stems), len(other)):
-                out.append((s0, e0, sb[j][0], sb[j][1]))
+                trim = 1 if other < stems else -1 if stems < other else 0
+                out.append((s0, e0, sb[j][0], sb[j][1], round(n / max(len(stems), len(other)), 3), trim))
     return tuple(out)
 
 

@@ -106,7 +106,7 @@ def _taken(pair: PairFacts) -> tuple[list[tuple[int, int]], list[tuple[int, int]
     """Spans of A and of B that the two share: matched sentences (or passages when none) and quotations."""
     if pair.sentences:
         a_spans = [(p[0], p[1]) for p in pair.sentences]
-        b_spans = [(p[2], p[3]) for p in pair.sentences]
+        b_spans = [(p[2], p[3]) for p in pair.sentences]  # p[4:] (similarity, trim) are optional
     else:
         a_spans = [(p[0], p[1]) for p in pair.passages]
         b_spans = [(p[2], p[3]) for p in pair.passages]
@@ -128,6 +128,11 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
         return [], cov_a, cov_b, 0.0
     w = s.containment * max(-1.0, min(1.0, (cov_b - cov_a) / s.containment_full))
     out = [Evidence("containment", f"{cov_b:.0%} of B is in A; {cov_a:.0%} of A is in B", w)]
+    trims = sum(p[5] for p in pair.sentences if len(p) > 5)
+    if trims:
+        w = s.trim * max(-1.0, min(1.0, trims / s.trim_full))
+        out.append(Evidence("sentence-trim", f"{abs(trims)} more sentence(s) cut short in {'B' if trims > 0 else 'A'}"
+                                             " than in the other", w))
     ga, gb = _interior_gaps(a_spans), _interior_gaps(b_spans)
     cs = 0.0
     if min(ga, gb) >= s.interleave_common_min and min(ga, gb) >= s.interleave_common_ratio * max(ga, gb):
@@ -144,17 +149,20 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
 def _copied_credit(name: str, a: ArticleFacts, b: ArticleFacts, pair: PairFacts) -> bool:
     """Whether both credit ``name`` only inside sentences matched to sentences of the other that credit it too
     (the credit was copied along, not added by either). Two credit lines ("X contributed to this report.")
-    match each other on the outlet's name alone, so a sentence that is mostly its credit does not count."""
+    match each other on the outlet's name alone, so a sentence that is mostly its credit counts only when the two
+    are worded the same."""
     spans_a = [(s, e) for n, s, e in a.credit_spans if n == name]
     spans_b = [(s, e) for n, s, e in b.credit_spans if n == name]
     copied_a: set[tuple[int, int]] = set()
     copied_b: set[tuple[int, int]] = set()
-    for a0, a1, b0, b1 in pair.sentences:
+    for sp in pair.sentences:
+        a0, a1, b0, b1 = sp[:4]
+        same = len(sp) > 4 and sp[4] >= SAME_WORDING
         for sa, ea in spans_a:
-            if not (a0 <= sa and ea <= a1) or (a1 - a0) < CREDIT_LINE_RATIO * (ea - sa):
+            if not (a0 <= sa and ea <= a1) or not (same or (a1 - a0) >= CREDIT_LINE_RATIO * (ea - sa)):
                 continue
             for sb, eb in spans_b:
-                if b0 <= sb and eb <= b1 and (b1 - b0) >= CREDIT_LINE_RATIO * (eb - sb):
+                if b0 <= sb and eb <= b1 and (same or (b1 - b0) >= CREDIT_LINE_RATIO * (eb - sb)):
                     copied_a.add((sa, ea))
                     copied_b.add((sb, eb))
     return len(copied_a) == len(spans_a) and len(copied_b) == len(spans_b)
@@ -235,6 +243,8 @@ def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
 
 # A sentence less than this many times as long as its credit phrase is a credit line, not reported content.
 CREDIT_LINE_RATIO = 2.0
+# Matched sentences with at least this share of their content stems in common are worded the same (copied).
+SAME_WORDING = 0.9
 # Evidence kinds that speak for a common source rather than for a direction.
 COMMON_KINDS = ("quote-overlap", "common-credit", "common-material")
 # Stretches of the derived article shorter than this between taken passages are joins, not added material

@@ -14,8 +14,10 @@ Direction = Literal["a->b", "b->a", "common-source", "unknown"]
 PassageTuple = tuple[int, int, int, int, str, float]
 # How B's quotation relates to A's: "exact"; "truncated" (B's words are a part of A's); "extended" (A's words are
 # a part of B's); "overlap" (each keeps words of one longer quotation that the other lacks); "altered"; "spliced".
-# (a_start, a_end, b_start, b_end): a sentence of A and a sentence of B that say the same (one copied the other).
-SentencePair = tuple[int, int, int, int]
+# (a_start, a_end, b_start, b_end, similarity, trim): a sentence of A and one of B that say the same. similarity:
+# shared content stems over the larger stem set (1.0 = same words); trim: +1 when B's sentence is A's with words
+# cut (all of B's stems are A's, A has more), -1 the other way round, 0 otherwise. The last two are optional.
+SentencePair = tuple[int, ...]
 QuoteRelation = Literal["exact", "truncated", "extended", "overlap", "altered", "spliced"]
 
 
@@ -122,6 +124,8 @@ class ProvenanceSettings:
     capped. agency_both: both credit one agency that is neither's outlet. quote_overlap: one quotation each
     article cut differently (copying either way cannot explain it). unknown_margin: below this |log-odds| the
     direction is unknown (0.85 is about 70:30). common_min: common-source score needed.
+    trim: sentences one article shortens (its words a subset of the other's): a copier trims, it seldom pads a
+    sentence with words it cannot source; full weight 1.0 at a difference of 2 sentences, like quotations.
     interleave*: stretches inside the shared text that one article has and the other lacks. A copier drops
     sentences here and there but adds its own material in a block or two, so the source holds more of them
     (full weight 1.5 at a difference of 2); when both hold at least 2, and neither more than three times as many
@@ -141,6 +145,8 @@ class ProvenanceSettings:
     agency_one: float = 1.0
     quote_overlap: float = 1.5
     overlap_cap: float = 3.0
+    trim: float = 1.0
+    trim_full: int = 2
     interleave: float = 1.5
     interleave_full: int = 2
     interleave_common_min: int = 2

@@ -21,14 +21,21 @@ def _short(s: str, n: int = 90) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def quote_lines(article: Article) -> list[dict]:
-    """The ``--json`` lines of one article: one per quotation, then one per credit (source offsets)."""
+def quote_lines(article: Article, *, roles: bool = False) -> list[dict]:
+    """The ``--json`` lines of one article: one per quotation, then one per credit (source offsets).
+
+    ``roles=True`` adds each speaker's role (for the table; the JSON lines keep the issue's exact shape).
+    """
     from ..quotes import credits, quotes
 
     head = {"article": article.id, "path": article.origin.describe()}
-    rows = [dict(head, **q.to_json(article)) for q in quotes(article)]
-    rows += [dict(head, credit=c.to_json(article)) for c in credits(article)]
-    return rows
+    rows = []
+    for q in quotes(article):
+        row = dict(head, **q.to_json(article))
+        if roles and row["speaker"] is not None and q.role:
+            row["speaker"]["role"] = q.role
+        rows.append(row)
+    return rows + [dict(head, credit=c.to_json(article)) for c in credits(article)]
 
 
 def _table(article: Article, rows: list[dict]) -> Table:
@@ -65,12 +72,11 @@ def quotes(
             if isinstance(item, Rejection):
                 _err.print(f"[yellow]rejected[/yellow] {item.describe()}")
                 continue
-            rows = quote_lines(item)
             if as_json:
-                for r in rows:
+                for r in quote_lines(item):
                     typer.echo(json.dumps(r, ensure_ascii=False))
             else:
-                _out.print(_table(item, rows))
+                _out.print(_table(item, quote_lines(item, roles=True)))
     except NewstraceError as e:
         _err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2)

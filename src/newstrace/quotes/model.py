@@ -45,10 +45,8 @@ class Quote:
         return " ".join(text[p.start : p.end] for p in parts)
 
     def to_json(self, article: Article) -> dict:
-        """The JSON shape of ``newstrace quotes --json`` (without article/path)."""
+        """The JSON shape of ``newstrace quotes --json`` (without article/path); the role stays in Python."""
         sp = span_json(article, self.speaker, name=self.name)
-        if sp is not None and self.role:
-            sp["role"] = self.role
         return {"kind": self.kind, "speaker": sp, "cue": span_json(article, self.cue),
                 "content": span_json(article, self.content), "addressee": span_json(article, self.addressee)}
 

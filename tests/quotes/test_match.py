@@ -80,3 +80,15 @@ def test_match_json_shape_uses_source_offsets():
     raw_a = "HEAD\n" + body_a
     assert raw_a[row["a"]["quoted"]["start"] : row["a"]["quoted"]["end"]] == row["a"]["quoted"]["text"]
     assert row["a"]["speaker"]["name"] == "Ruiz"
+
+
+def test_end_to_end_misattributed_between_invented_articles():
+    a = ("The harbour reopened on Monday.\n"
+         "\"We lost forty boats in one night, and we will rebuild every one of them,\" harbour master Ana Ruiz "
+         "said.\nMayor Luis Ortega said the repairs would take a year. \"Nobody here has seen a storm like this,\" "
+         "Ortega added.\n")
+    b = ("Mayor Luis Ortega said on Tuesday: \"We lost forty boats in one night.\"\n"
+         "\"Nobody here has seen a storm like this in fifty years,\" Ortega told reporters.\n")
+    got = {m.match: m for m in match_quotes(a, b)}
+    assert got["truncated"].misattributed and got["truncated"].a.name == "Ana Ruiz"
+    assert got["extended"].b.name == "Luis Ortega" and not got["extended"].misattributed

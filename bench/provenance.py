@@ -236,7 +236,7 @@ def evaluate(gen: Generator) -> dict[str, list[bool]]:
     docs = {d.id: d for d in gen.docs}
     facts = {i: article_facts(a) for i, a in arts.items()}
     res: dict[str, list[bool]] = {k: [] for k in ("dated", "undated", "ancestor", "credited", "cs_recall",
-                                                  "cs_pred_true", "unknown", "cs_wire", "cs_corpus")}
+                                                  "cs_pred_true", "unknown", "cs_wire", "cs_corpus", "phrase_found")}
     pairs = {(t.a, t.b): pair_facts(arts[t.a], arts[t.b]) for t in gen.truths}
     links = [link(arts[t.a], arts[t.b], facts_a=facts[t.a], facts_b=facts[t.b], pair=pairs[t.a, t.b])
              for t in gen.truths]
@@ -255,6 +255,8 @@ def evaluate(gen: Generator) -> dict[str, list[bool]]:
         res["dated" if _dated(docs[t.a], docs[t.b]) else "undated"].append(ok)
         if ok:
             res["credited"].append(bool(lk.credited) == t.credited)
+        if t.credited:  # did the credit finder see the phrase naming the source's outlet at all?
+            res["phrase_found"].append(docs[t.a].outlet in facts[t.b].credits + facts[t.b].datelines)
     return res
 
 
@@ -285,6 +287,7 @@ def main() -> None:
     print(f"direction, chain ancestor pairs:   {rate(res['ancestor'])}")
     print(f"unknown among directed pairs:      {rate(res['unknown'])}")
     print(f"credited (direction found):        {rate(res['credited'])}")
+    print(f"  credit phrases the finder saw:   {rate(res['phrase_found'])}")
     print(f"common-source recall:              {rate(res['cs_recall'])}")
     print(f"common-source precision:           {rate(res['cs_pred_true'])}")
     print(f"  recall, wire source absent:      {rate(res['cs_wire'])}")

@@ -14,6 +14,8 @@ from .read import ReadSettings, read  # the functions shadow their module names 
 from .ingest import IngestReport, ingest
 from .store import Store
 from .quotes import Credit, Quote, credits, match_quotes, quotes  # newstrace.quotes(...) shadows the package
+from .stories import StoryClusterer, same_story, story_similarity
+from .provenance import Link, link, story_graph
 
 __version__ = "0.1.0"
 
@@ -23,6 +25,7 @@ __all__ = [
     "Credit",
     "IngestReport",
     "InputError",
+    "Link",
     "NewstraceError",
     "OffsetMap",
     "Origin",
@@ -33,10 +36,15 @@ __all__ = [
     "Span",
     "Store",
     "StoreError",
+    "StoryClusterer",
     "__version__",
     "credits",
     "ingest",
+    "link",
     "match_quotes",
     "quotes",
     "read",
+    "same_story",
+    "story_graph",
+    "story_similarity",
 ]

@@ -238,9 +238,18 @@ def time_factor(a: dt.date | None, b: dt.date | None, settings: StorySettings = 
     return settings.time_floor + (1.0 - settings.time_floor) * math.exp(-gap / settings.time_scale_days)
 
 
-def story_similarity(a: StoryFeatures, b: StoryFeatures, *, df: DocFreq | None = None,
+def _features(x: StoryFeatures | Article, settings: StorySettings) -> StoryFeatures:
+    return x if isinstance(x, StoryFeatures) else article_story_features(x, settings=settings)
+
+
+def story_similarity(a: StoryFeatures | Article, b: StoryFeatures | Article, *, df: DocFreq | None = None,
                      settings: StorySettings = DEFAULT_STORY_SETTINGS) -> float:
-    """Story similarity in [0, 1]: cosine of rarity-weighted words and names, damped by the time between them."""
+    """Story similarity in [0, 1]: cosine of rarity-weighted words and names, damped by the time between them.
+
+    Takes :class:`StoryFeatures` or :class:`~newstrace.model.Article`; ``df`` gives idf from the corpus at hand
+    (without it, or below MIN_DOCS_FOR_IDF documents, every word and name weighs the same).
+    """
+    a, b = _features(a, settings), _features(b, settings)
     wa, wb = _weights(a.words, df, False), _weights(b.words, df, False)
     ea, eb = _weights(a.entities, df, True), _weights(b.entities, df, True)
     k = settings.entity_weight
@@ -249,7 +258,7 @@ def story_similarity(a: StoryFeatures, b: StoryFeatures, *, df: DocFreq | None =
     return text * time_factor(a.published, b.published, settings)
 
 
-def same_story(a: StoryFeatures, b: StoryFeatures, *, df: DocFreq | None = None,
+def same_story(a: StoryFeatures | Article, b: StoryFeatures | Article, *, df: DocFreq | None = None,
                settings: StorySettings = DEFAULT_STORY_SETTINGS) -> bool:
     """Whether two articles report the same story (similarity at or above ``settings.threshold``)."""
     return story_similarity(a, b, df=df, settings=settings) >= settings.threshold

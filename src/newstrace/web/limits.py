@@ -19,17 +19,14 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 _OPEN = ("/docs", "/redoc")
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _too_large_message(limit: int) -> bytes:
     return json.dumps({"detail": f"request too large: the limit is {limit:,} bytes (uploads and pasted text)"}
                       ).encode()
 
 
 class BodyLimit:
-    """Refuses request bodies over ``limit`` bytes, by Content-Length up front or while the body streams."""
+    """Refuses request bodies over ``limit`` bytes with a 413: by Content-Length up front, else (a chunked body)
+    by reading it first, holding at most ``limit`` bytes, and replaying it to the app."""
 
     def __init__(self, app: Any, limit: int):
         self.app, self.limit = app, limit
@@ -39,30 +36,30 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await self._refuse(send)
-            return
-        seen, started = 0, False
-
-        async def limited() -> Message:
-            nonlocal seen
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return msg
-
-        async def tracking(msg: Message) -> None:
-            nonlocal started
-            started = started or msg["type"] == "http.response.start"
-            await send(msg)
-
-        try:
-            await self.app(scope, limited, tracking)
-        except _TooLarge:
-            if not started:
+        if length is not None:
+            if not length.isdigit() or int(length) > self.limit:
                 await self._refuse(send)
+                return
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+        size, more = 0, True
+        while more:
+            msg = await receive()
+            held.append(msg)
+            if msg["type"] != "http.request":
+                break
+            size += len(msg.get("body", b""))
+            if size > self.limit:
+                await self._refuse(send)
+                return
+            more = bool(msg.get("more_body"))
+        queue = iter(held)
+
+        async def replay() -> Message:
+            return next(queue, None) or await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
         body = _too_large_message(self.limit)

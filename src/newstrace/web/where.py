@@ -1,11 +1,11 @@
 """"Where did this come from?": the stored articles a new text took from, with the passages they share.
 
-A lookup index over the store: every article's fingerprint n-grams (:mod:`newstrace.fingerprint`) in a table
-``where_postings (seq BIGINT, hash BIGINT)`` keyed by the article's ``seq``, extended with new articles when
-the app starts (``meta`` key ``where:seq`` is the last one indexed). A read-only store gets the same table in
-an in-memory DuckDB instead. A query text's n-grams are joined with the table; n-grams in more than ``max_df``
-articles are boilerplate and skipped (as in :mod:`newstrace.candidates`); the articles sharing the most rare
-n-grams are aligned with :func:`newstrace.reuse.compare`.
+A lookup index over the store: every article's rare fingerprint n-grams (:mod:`newstrace.fingerprint`) in a
+table ``where_postings (seq BIGINT, hash BIGINT)`` keyed by the article's ``seq``, extended with new articles on
+first use (``meta`` key ``where:seq`` is the last one indexed). N-grams in more than ``max_df`` articles are
+boilerplate (as in :mod:`newstrace.candidates`): they move to ``where_common`` and their postings are dropped.
+A read-only store gets the same tables in an in-memory DuckDB instead. A query text's n-grams are joined with
+the postings; the articles sharing the most are aligned with :func:`newstrace.reuse.compare`.
 """
 
 from __future__ import annotations
@@ -25,19 +25,24 @@ from ..views import ArticleRef, PassageView, compare_pair
 
 __all__ = ["Source", "WhereIndex"]
 
-_DDL = ["CREATE TABLE IF NOT EXISTS where_postings (seq BIGINT, hash BIGINT)"]
+WHERE_VERSION = 2
+_DDL = ["DROP TABLE IF EXISTS where_postings", "DROP TABLE IF EXISTS where_common",
+        "DELETE FROM meta WHERE key = 'where:seq'",
+        "CREATE TABLE where_postings (seq BIGINT, hash BIGINT)", "CREATE TABLE where_common (hash BIGINT)"]
 INDEX_BATCH = 5_000  # articles fingerprinted per batch while indexing
 # Articles aligned per query: the top candidates by shared rare n-grams (alignment costs tens of milliseconds
 # per article, and a text rarely takes from more than a handful of sources).
 TOP = 8
 
 _QUERY = """
-WITH q AS (SELECT unnest($hashes::BIGINT[]) AS hash),
-     hits AS (SELECT p.seq, p.hash FROM where_postings p SEMI JOIN q USING (hash)),
-     rare AS (SELECT hash FROM hits GROUP BY hash HAVING count(*) <= $max_df)
-SELECT seq, count(*) AS shared FROM hits SEMI JOIN rare USING (hash)
+WITH q AS (SELECT unnest($hashes::BIGINT[]) AS hash)
+SELECT seq, count(*) AS shared FROM where_postings SEMI JOIN q USING (hash)
 GROUP BY seq HAVING count(*) >= $min_shared ORDER BY shared DESC, seq LIMIT $top
 """
+# After each extension: n-grams now in more than max_df articles become common for good (a document frequency
+# only grows), and their postings are dropped, so a lookup only ever touches rare postings.
+_PRUNE = ["INSERT INTO where_common SELECT hash FROM where_postings GROUP BY hash HAVING count(*) > $max_df",
+          "DELETE FROM where_postings WHERE hash IN (SELECT hash FROM where_common)"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +72,13 @@ class WhereIndex:
         self.con = store.con
         with self.lock:
             try:
-                store.ensure_schema("where", _DDL)
+                store.ensure_schema("where", _DDL, version=WHERE_VERSION)
                 done = store.con.execute("SELECT value FROM meta WHERE key = 'where:seq'").fetchone()
                 self._since = int(done[0]) if done else 0
             except duckdb.Error:  # a read-only store: keep the index in memory
                 self.con = duckdb.connect()
-                self.con.execute(_DDL[0])
+                for stmt in _DDL[3:]:
+                    self.con.execute(stmt)
                 self._since = 0
             self.indexed = self._extend()
 
@@ -86,11 +92,15 @@ class WhereIndex:
                 seqs = np.array([r[0] for r in rows], dtype=np.int64)
                 p = postings([r[1] for r in rows])
                 self.con.register("_where_new", pa.table({"seq": seqs[p.doc], "hash": p.hash}))
-                self.con.execute("INSERT INTO where_postings SELECT seq, hash FROM _where_new")
+                self.con.execute("INSERT INTO where_postings SELECT seq, hash FROM _where_new "
+                                 "ANTI JOIN where_common USING (hash)")
                 self.con.unregister("_where_new")
                 self._since, added = int(seqs[-1]), added + len(rows)
         finally:
             cur.close()
+        if added:
+            for stmt in _PRUNE:
+                self.con.execute(stmt, {"max_df": self.max_df} if "$max_df" in stmt else None)
         if added and self.con is self.store.con:
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('where:seq', ?)", [str(self._since)])
         return added
@@ -101,8 +111,8 @@ class WhereIndex:
         if not len(hashes):
             return []
         with self.lock:
-            rows = self.con.execute(_QUERY, {"hashes": hashes.tolist(), "max_df": self.max_df,
-                                             "min_shared": self.min_shared, "top": top}).fetchall()
+            rows = self.con.execute(_QUERY, {"hashes": hashes.tolist(), "min_shared": self.min_shared,
+                                             "top": top}).fetchall()
         return [(int(s), int(n)) for s, n in rows]
 
     def lookup(self, text: str, *, top: int = TOP) -> list[Source]:

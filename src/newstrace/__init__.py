@@ -16,6 +16,7 @@ from .store import Store
 from .quotes import Credit, Quote, credits, match_quotes, quotes  # newstrace.quotes(...) shadows the package
 from .stories import StoryClusterer, same_story, story_similarity
 from .provenance import Link, link, story_graph
+from .reuse import Reuse, compare
 
 __version__ = "0.1.0"
 
@@ -32,12 +33,14 @@ __all__ = [
     "Quote",
     "ReadSettings",
     "Rejection",
+    "Reuse",
     "Segment",
     "Span",
     "Store",
     "StoreError",
     "StoryClusterer",
     "__version__",
+    "compare",
     "credits",
     "ingest",
     "link",

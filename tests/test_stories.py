@@ -95,13 +95,20 @@ def test_clusterer_is_incremental_and_stable() -> None:
 
 def test_a_bridging_article_merges_stories_under_the_older_id() -> None:
     s = StorySettings(threshold=0.3)
-    c = StoryClusterer(settings=s)
+    c = StoryClusterer(settings=s, merge=True)
     c.add(feats("Wendell Ashby announced a bus fare freeze in Grisdale.", "x"))
     c.add(feats("The Grisdale library will close, councillor Mara Quill said.", "y"))
     assert c.story_of("x") != c.story_of("y")
     c.add(feats("Wendell Ashby and Mara Quill clashed over the bus fare freeze and the Grisdale library closure.",
                 "z"))
     assert c.story_of("x") == c.story_of("y") == c.story_of("z") == "x"
+    plain = StoryClusterer(settings=s)  # the default never merges: earlier assignments stay put
+    for text, id in (("Wendell Ashby announced a bus fare freeze in Grisdale.", "x"),
+                     ("The Grisdale library will close, councillor Mara Quill said.", "y"),
+                     ("Wendell Ashby and Mara Quill clashed over the bus fare freeze and the Grisdale library "
+                      "closure.", "z")):
+        plain.add(feats(text, id))
+    assert plain.story_of("y") == "y" and plain.story_of("z") in ("x", "y")
 
 
 @pytest.mark.shared

@@ -10,8 +10,8 @@ Two articles can tell the same story without sharing a sentence, so the score lo
 
 The kernels are pure: :func:`story_features` turns a text into a :class:`StoryFeatures`, :class:`DocFreq` counts
 document frequencies, :func:`story_similarity` scores a pair, and :class:`StoryClusterer` assigns articles to
-stories incrementally (an article's story never changes when later articles arrive, except that two stories a
-newcomer joins are merged under the older id).
+stories incrementally (an article's story never changes when later articles arrive; optionally a newcomer
+that bridges two stories merges them under the older id).
 
 >>> a = story_features("Acme Corp will build a 40 MW solar farm in Nevada, Acme said on Monday.", id="a")
 >>> b = story_features("Nevada approved Acme Corp's 40 MW solar farm.", id="b")
@@ -273,19 +273,21 @@ KEY_MAX_SHARE = 0.2
 
 
 class StoryClusterer:
-    """Assigns articles to stories as they arrive (single link at the same-story threshold).
+    """Assigns articles to stories as they arrive.
 
-    A newcomer joins the story of every earlier article it is the same story as; when those are several stories
-    they merge under the oldest one's id. A story's id is the id of its first article, so ids and earlier
-    assignments stay put as articles arrive (only merges change an article's story, and only to an older id).
+    A newcomer joins the story of the earlier article it is most similar to, when that similarity reaches the
+    same-story threshold; otherwise it starts a story whose id is its own id. Assignments never change as
+    articles arrive. With ``merge=True`` a newcomer that is the same story as articles of several stories merges
+    them under the oldest id (single link: fewer split stories, but one bridging article can join two stories).
 
     >>> c = StoryClusterer()
     >>> c.add(story_features("Acme opens a Nevada solar farm.", id="a"))
     'a'
     """
 
-    def __init__(self, *, settings: StorySettings = DEFAULT_STORY_SETTINGS):
+    def __init__(self, *, settings: StorySettings = DEFAULT_STORY_SETTINGS, merge: bool = False):
         self.settings = settings
+        self.merge = merge
         self.df = DocFreq()
         self._features: dict[str, StoryFeatures] = {}
         self._order: dict[str, int] = {}
@@ -321,14 +323,17 @@ class StoryClusterer:
             return self._find(f.id)
         self.df.add(f)
         keys = self._keys(f)
-        matches = {self._find(c) for c in self._candidates(keys)
-                   if same_story(f, self._features[c], df=self.df, settings=self.settings)}
+        scored = [(story_similarity(f, self._features[c], df=self.df, settings=self.settings), c)
+                  for c in self._candidates(keys)]
+        matches = {self._find(c) for sim, c in scored if sim >= self.settings.threshold}
         self._features[f.id] = f
         self._order[f.id] = len(self._order)
         self._parent[f.id] = f.id
         for k in keys:
             self._index.setdefault(k, set()).add(f.id)
-        if matches:
+        if matches and not self.merge:
+            self._parent[f.id] = self._find(max(scored)[1])
+        elif matches:
             root = min(matches, key=self._order.__getitem__)
             for m in matches:
                 self._parent[m] = root

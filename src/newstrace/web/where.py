@@ -4,8 +4,9 @@ A lookup index over the store: every article's rare fingerprint n-grams (:mod:`n
 table ``where_postings (seq BIGINT, hash BIGINT)`` keyed by the article's ``seq``, extended with new articles on
 first use (``meta`` key ``where:seq`` is the last one indexed). N-grams in more than ``max_df`` articles are
 boilerplate (as in :mod:`newstrace.candidates`): they move to ``where_common`` and their postings are dropped.
-A read-only store gets the same tables in an in-memory DuckDB instead. A query text's n-grams are joined with
-the postings; the articles sharing the most are aligned with :func:`newstrace.reuse.compare`.
+A read-only store gets the same tables in an in-memory DuckDB instead. The postings are held in memory sorted
+by hash; a query text's n-grams are looked up by binary search, and the articles sharing the most are aligned
+with :func:`newstrace.reuse.compare`.
 """
 
 from __future__ import annotations
@@ -34,11 +35,6 @@ INDEX_BATCH = 5_000  # articles fingerprinted per batch while indexing
 # per article, and a text rarely takes from more than a handful of sources).
 TOP = 8
 
-_QUERY = """
-WITH q AS (SELECT unnest($hashes::BIGINT[]) AS hash)
-SELECT seq, count(*) AS shared FROM where_postings SEMI JOIN q USING (hash)
-GROUP BY seq HAVING count(*) >= $min_shared ORDER BY shared DESC, seq LIMIT $top
-"""
 # After each extension: n-grams now in more than max_df articles become common for good (a document frequency
 # only grows), and their postings are dropped, so a lookup only ever touches rare postings.
 _PRUNE = ["INSERT INTO where_common SELECT hash FROM where_postings GROUP BY hash HAVING count(*) > $max_df",
@@ -81,6 +77,16 @@ class WhereIndex:
                     self.con.execute(stmt)
                 self._since = 0
             self.indexed = self._extend()
+            self._load()
+
+    def _load(self) -> None:
+        """The postings as two arrays sorted by hash, so a lookup is a binary search, not a table scan
+        (12 bytes a posting: about 300 MB for 100,000 articles of 2,500 characters)."""
+        cols = self.con.execute("SELECT hash, seq FROM where_postings").fetchnumpy()
+        hashes, seqs = np.asarray(cols["hash"], dtype=np.int64), np.asarray(cols["seq"], dtype=np.int64)
+        order = np.argsort(hashes, kind="stable")
+        self._hash, self._seq = hashes[order], seqs[order].astype(np.int32 if len(seqs) and seqs.max() < 2**31
+                                                                           else np.int64)
 
     def _extend(self) -> int:
         """Index articles added since the last run; returns how many were added."""
@@ -108,12 +114,17 @@ class WhereIndex:
     def candidates(self, text: str, *, top: int = TOP) -> list[tuple[int, int]]:
         """``(seq, shared rare n-grams)`` of the stored articles most likely to be sources of ``text``."""
         hashes = fingerprint(text).view(np.int64)
-        if not len(hashes):
+        lo = np.searchsorted(self._hash, hashes, "left")
+        hi = np.searchsorted(self._hash, hashes, "right")
+        hit = hi > lo
+        if not hit.any():
             return []
-        with self.lock:
-            rows = self.con.execute(_QUERY, {"hashes": hashes.tolist(), "min_shared": self.min_shared,
-                                             "top": top}).fetchall()
-        return [(int(s), int(n)) for s, n in rows]
+        idx = np.concatenate([np.arange(a, b) for a, b in zip(lo[hit], hi[hit])])
+        seqs, shared = np.unique(self._seq[idx], return_counts=True)
+        keep = shared >= self.min_shared
+        seqs, shared = seqs[keep], shared[keep]
+        best = np.lexsort((seqs, -shared))[:top]
+        return [(int(seqs[i]), int(shared[i])) for i in best]
 
     def lookup(self, text: str, *, top: int = TOP) -> list[Source]:
         """The stored articles ``text`` shares passages with, most of the query's text covered first."""

@@ -212,6 +212,7 @@ class Views:
         self._n = store.stats()["articles"]
         self._c = _Computed()
         self._pre: dict[str, dict[Any, list[dict[str, Any]]]] = {}
+        self._stories: list[StoryView] | None = None
         self.article = lru_cache(maxsize=256)(self._article)
 
     def prefetch(self) -> None:
@@ -303,7 +304,13 @@ class Views:
     # -- stories and links ------------------------------------------------------------------------------------
 
     def stories(self) -> list[StoryView]:
-        """Every story, largest first (empty when stories are neither stored nor computable)."""
+        """Every story, largest first (empty when stories are neither stored nor computable); built once."""
+        with self._lock:
+            if self._stories is None:
+                self._stories = self._build_stories()
+            return self._stories
+
+    def _build_stories(self) -> list[StoryView]:
         groups = self._story_groups()
         if groups is None:
             return []

@@ -128,3 +128,34 @@ def test_security_headers_and_openapi(client: TestClient) -> None:
     assert r.headers["x-content-type-options"] == "nosniff"
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/stories", "/api/story", "/api/article", "/api/search", "/api/compare", "/api/where"} <= set(paths)
+
+
+def test_where_index_persists_and_read_only_falls_back(writable_store: Path) -> None:
+    from newstrace.store import Store
+    from newstrace.web.where import WhereIndex
+
+    text = WIRE.read_text(encoding="utf-8")[150:2600]
+    with Store(writable_store) as s:
+        first = WhereIndex(s)
+        assert first.indexed == s.stats()["articles"] and first.lookup(text)
+    with Store(writable_store) as s:
+        assert WhereIndex(s).indexed == 0  # the index was kept in the store
+    with Store(writable_store, read_only=True) as s:
+        again = WhereIndex(s)  # cannot write: indexes in memory
+        assert again.indexed == s.stats()["articles"]
+        assert again.lookup(text)[0].article.outlet == "Northshore Wire"
+
+
+def test_cli_serve_binds_localhost_by_default(monkeypatch: pytest.MonkeyPatch, writable_store: Path) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kw: seen.update(kw))
+    res = CliRunner().invoke(app, ["serve", "--db", str(writable_store), "--port", "8123"])
+    assert res.exit_code == 0, res.output
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
+    res = CliRunner().invoke(app, ["serve", "--db", str(writable_store.parent / "none.duckdb")])
+    assert res.exit_code == 2 and "no store" in res.output

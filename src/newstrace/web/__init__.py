@@ -2,7 +2,7 @@
 
 >>> from newstrace.store import Store
 >>> app = create_app(Store(":memory:"))
->>> sorted(r.path for r in app.routes if r.path.startswith("/api/"))[:3]
+>>> sorted(p for p in app.openapi()["paths"] if p.startswith("/api/"))[:3]
 ['/api/article', '/api/compare', '/api/search']
 """
 

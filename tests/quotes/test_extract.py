@@ -105,3 +105,23 @@ def test_standalone_quote_has_no_speaker():
             "“Open the gates now, all of them, before the water rises.”\n")
     q = by_content(quotes(text), text, "before the water rises")
     assert q.speaker is None and q.kind == "direct"
+
+
+def test_mixed_quote():
+    text = "The mayor said the storm was “the worst in living memory” and promised new funds.\n"
+    q = by_content(quotes(text), text, "worst in living memory")
+    assert q.kind == "mixed" and q.name == "The mayor"
+
+
+def test_medium_as_addressee():
+    text = "Ruiz wrote on Twitter that the pier would reopen by May.\n"
+    q = by_content(quotes(text), text, "pier would reopen")
+    assert q.kind == "indirect" and text[q.addressee.start : q.addressee.end] == "Twitter"
+
+
+def test_quote_over_several_paragraphs_is_one_quote():
+    text = ("“The first thing we did was count the boats. Forty were gone.\n\n"
+            "“Then we started calling families, one by one, through the night,” Ruiz said.\n")
+    q = by_content(quotes(text), text, "count the boats")
+    assert q.name == "Ruiz" and q.kind == "direct"
+    assert text[q.content.start : q.content.end].endswith("through the night,”")

@@ -126,6 +126,8 @@ def _rule_spans(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]
     return out
 
 
+_OPENERS = "“\"«„"
+_CLOSERS = "”\"»"
 _PREP = re.compile(r"^(?:to|in|of|for|with|at|on|from|by|as)\s.*?,\s+(?=\S)", re.S)
 _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
 
@@ -148,7 +150,23 @@ def _repair(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) ->
             continue
         out.append((role, s, e))
     out.sort(key=lambda x: x[1])
-    return _according(text, out)
+    return _according(text, _join_paragraphs(text, out, regions))
+
+
+def _join_paragraphs(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) -> list[RoleSpan]:
+    """One Content for a quote that runs over paragraphs: each opens with a mark, only the last one closes."""
+    open_ends = {r.end for r in regions if r.depth == 1 and r.end < len(text) and text[r.end] == "\n"
+                 and text[r.end - 1] not in _CLOSERS}
+    out: list[RoleSpan] = []
+    for role, s, e in spans:
+        if out and role == "Content" and out[-1][0] == "Content" and text[s] in _OPENERS:
+            ps, pe = out[-1][1], out[-1][2]
+            region_end = next((x for x in open_ends if pe <= x <= s), None)
+            if region_end is not None and not text[region_end:s].strip():
+                out[-1] = ("Content", ps, e)
+                continue
+        out.append((role, s, e))
+    return out
 
 
 def _split_content(text: str, s: int, e: int, regions: Sequence[QuoteRegion]) -> list[RoleSpan]:

@@ -129,7 +129,7 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
     w = s.containment * max(-1.0, min(1.0, (cov_b - cov_a) / s.containment_full))
     out = [Evidence("containment", f"{cov_b:.0%} of B is in A; {cov_a:.0%} of A is in B", w)]
     trims = sum(p[5] for p in pair.sentences if len(p) > 5)
-    if trims:
+    if trims and s.trim:
         w = s.trim * max(-1.0, min(1.0, trims / s.trim_full))
         out.append(Evidence("sentence-trim", f"{abs(trims)} more sentence(s) cut short in {'B' if trims > 0 else 'A'}"
                                              " than in the other", w))

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from newstrace import Article, OffsetMap, Origin, Segment
-from newstrace.errors import InputError
+from newstrace.errors import ConfigError, InputError
 from newstrace.reuse import Reuse, compare, read_article, register_field, share
 
 STORY = ("The harbour authority closed the northern pier on Tuesday after a crane collapsed. "
@@ -51,12 +51,12 @@ def test_result_is_extensible():
         from newstrace import reuse
 
         reuse._FIELDS.pop("passage_count")
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError):
         register_field("passages", len)
 
 
 def test_compare_rejects_other_types():
-    with pytest.raises(TypeError):
+    with pytest.raises(InputError):
         compare(STORY, 3)  # type: ignore[arg-type]
 
 

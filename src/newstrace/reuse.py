@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 
 from .align import DEFAULTS, AlignSettings, Passage, prepare
 from .align.segments import segments
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .model import Article, Rejection
 
 __all__ = ["Reuse", "compare", "read_article", "register_field", "share"]
@@ -33,7 +33,7 @@ _FIELDS: dict[str, Callable[["Reuse"], Any]] = {}
 def register_field(name: str, compute: Callable[["Reuse"], Any]) -> None:
     """Add ``name`` to every :meth:`Reuse.to_json`, computed by ``compute(reuse)`` (quotations, provenance...)."""
     if name in {"a", "b", "passages", "reuse"}:
-        raise ValueError(f"{name!r} is a core field of the comparison")
+        raise ConfigError(f"{name!r} is a core field of the comparison")
     _FIELDS[name] = compute
 
 
@@ -106,7 +106,7 @@ def _article(x: Article | str, name: str) -> Article:
         return x
     if isinstance(x, str):
         return Article.from_text(x, path=f"<{name}>")
-    raise TypeError(f"compare() takes texts or Articles, got {type(x).__name__} for {name}")
+    raise InputError(f"compare() takes texts or Articles, got {type(x).__name__} for {name}")
 
 
 def compare(a: Article | str, b: Article | str, *, settings: AlignSettings = DEFAULTS) -> Reuse:

@@ -40,3 +40,25 @@ def test_segments_lie_inside_the_texts_and_do_not_both_overlap():
             both = (min(p.a_end, q.a_end) > max(p.a_start, q.a_start)
                     and min(p.b_end, q.b_end) > max(p.b_start, q.b_start))
             assert not both
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from .texts import SENTENCES  # noqa: E402
+
+QUOTES = ["“We will rebuild the pier before winter,” the mayor said.", "“Nobody saw it coming,” a fisherman said."]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, len(SENTENCES) + len(QUOTES) - 1), min_size=2, max_size=8),
+       st.lists(st.integers(0, len(SENTENCES) + len(QUOTES) - 1), min_size=2, max_size=8),
+       st.sampled_from([" ", "\n", "\n\n"]))
+def test_segments_offsets_and_verbatim_invariants(ia, ib, sep):
+    pool = SENTENCES + QUOTES
+    a, b = sep.join(pool[i] for i in ia), sep.join(pool[i] for i in ib)
+    for p in segments(prepare(a), prepare(b)):
+        assert 0 <= p.a_start < p.a_end <= len(a) and 0 <= p.b_start < p.b_end <= len(b)
+        assert 0.0 <= p.similarity <= 1.0
+        if p.kind == "verbatim":
+            norm = lambda s: " ".join(prepare(s).word_norm)  # noqa: E731
+            assert norm(a[p.a_start : p.a_end]) == norm(b[p.b_start : p.b_end])

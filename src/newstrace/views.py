@@ -3,8 +3,9 @@
 Each stage is read from the store when a table holds its results, computed on the fly with the library
 functions when the store is small (at most ``compute_limit`` articles), and otherwise reported as not computed,
 so a missing stage empties one section instead of breaking the page. All offsets are *body* offsets into
-``Article.text`` (what the faces highlight). The tables a pipeline writes for the faces (every column is read
-by name; extra columns are ignored)::
+``Article.text`` (what the faces highlight). Stored stages are read from the tables of :mod:`newstrace.pipeline`
+(``newstrace trace``) when they hold rows, or else from this plainer layout (every column is read by name;
+extra columns are ignored; see :data:`STAGE_SOURCES`)::
 
     CREATE TABLE stories (story VARCHAR, article VARCHAR);        -- one row per article
     CREATE TABLE links (a VARCHAR, b VARCHAR, direction VARCHAR,   -- 'a->b' | 'b->a' | 'common-source' | 'unknown'
@@ -43,10 +44,35 @@ __all__ = ["ArticleRef", "CreditView", "LinkView", "PairView", "PassageView", "Q
 # Articles up to which a missing stage is computed on the fly. Quotations cost about 0.2 s per article and
 # alignments a few tenths of a second per candidate pair, so 200 articles stay under a minute or two.
 COMPUTE_LIMIT = 200
-STAGE_TABLES = {"stories": ("story", "article"), "links": ("a", "b", "direction"),
-                "passages": ("a", "b", "a_start", "a_end", "b_start", "b_end", "kind"),
-                "quotes": ("article", "start", "end"), "credits": ("article", "outlet", "start", "end"),
-                "quote_matches": ("a", "b", "a_start", "a_end", "b_start", "b_end", "match")}
+# Per stage, the schemas it can be read from: (table -> columns it needs, a query giving the normalised columns).
+# First the pipeline's tables (newstrace.pipeline.schema), then the plain layout in the module docstring.
+_QM_PIPELINE = ("SELECT m.a_id AS a, m.b_id AS b, qa.content_start AS a_start, qa.content_end AS a_end, "
+                "qb.content_start AS b_start, qb.content_end AS b_end, m.match, m.diff, m.misattributed, "
+                "qa.speaker_name AS speaker_a, qb.speaker_name AS speaker_b FROM quote_matches m "
+                "JOIN quotes qa ON qa.article_id = m.a_id AND qa.idx = m.a_idx "
+                "JOIN quotes qb ON qb.article_id = m.b_id AND qb.idx = m.b_idx")
+STAGE_SOURCES: dict[str, list[tuple[dict[str, tuple[str, ...]], str]]] = {
+    "stories": [({"stories": ("story_id", "article_id")}, "SELECT story_id AS story, article_id AS article FROM stories"),
+                ({"stories": ("story", "article")}, "SELECT story, article FROM stories")],
+    "links": [({"links": ("a_id", "b_id", "direction")},
+               "SELECT a_id AS a, b_id AS b, direction, confidence, credited, churn, common_source, evidence "
+               "FROM links"),
+              ({"links": ("a", "b", "direction")}, "SELECT * FROM links")],
+    "passages": [({"passages": ("a_id", "b_id", "a_start", "a_end", "b_start", "b_end", "kind")},
+                  "SELECT a_id AS a, b_id AS b, a_start, a_end, b_start, b_end, kind, similarity FROM passages"),
+                 ({"passages": ("a", "b", "a_start", "a_end", "b_start", "b_end", "kind")}, "SELECT * FROM passages")],
+    "quotes": [({"quotes": ("article_id", "content_start", "content_end", "speaker_name")},
+                'SELECT article_id AS article, content_start AS start, content_end AS "end", kind, '
+                "speaker_name AS speaker, speaker_role AS role FROM quotes"),
+               ({"quotes": ("article", "start", "end")}, "SELECT * FROM quotes")],
+    "credits": [({"credits": ("article_id", "outlet", "start", "end")},
+                 'SELECT article_id AS article, outlet, kind, start, "end" FROM credits'),
+                ({"credits": ("article", "outlet", "start", "end")}, "SELECT * FROM credits")],
+    "quote_matches": [({"quote_matches": ("a_id", "a_idx", "b_id", "b_idx", "match"),
+                        "quotes": ("article_id", "idx", "content_start", "speaker_name")}, _QM_PIPELINE),
+                      ({"quote_matches": ("a", "b", "a_start", "a_end", "b_start", "b_end", "match")},
+                       "SELECT * FROM quote_matches")],
+}
 
 
 def safe_url(url: str | None) -> str | None:
@@ -223,7 +249,7 @@ class Views:
             if not self.stored(table) or table in self._pre:
                 continue
             groups: dict[Any, list[dict[str, Any]]] = {}
-            for r in self._dict_rows(f"SELECT * FROM {table}"):  # noqa: S608 (fixed names)
+            for r in self._read(table):
                 groups.setdefault(tuple(r[k] for k in key) if len(key) > 1 else r[key[0]], []).append(r)
             self._pre[table] = groups
 
@@ -235,12 +261,26 @@ class Views:
 
     # -- what is available ------------------------------------------------------------------------------------
 
-    def _stage_tables(self) -> set[str]:
+    def _stage_tables(self) -> dict[str, str]:
+        """Per stored stage, the query that reads it: the first schema whose columns exist and hold rows (the
+        pipeline creates every table up front, so an empty one is a stage that has not run)."""
         rows = self.store.con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()
         cols: dict[str, set[str]] = {}
         for t, c in rows:
             cols.setdefault(t, set()).add(c)
-        return {t for t, need in STAGE_TABLES.items() if set(need) <= cols.get(t, set())}
+        found = {}
+        for stage, sources in STAGE_SOURCES.items():
+            for need, sql in sources:
+                if all(set(c) <= cols.get(t, set()) for t, c in need.items()):
+                    table = next(iter(need))
+                    if self.store.con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall():  # noqa: S608
+                        found[stage] = sql
+                    break
+        return found
+
+    def _read(self, stage: str, where: str = "", params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of a stored stage in the normalised columns, optionally filtered."""
+        return self._dict_rows(f"SELECT * FROM ({self._tables[stage]}) AS t {where}", params)  # noqa: S608
 
     def stored(self, stage: str) -> bool:
         return stage in self._tables
@@ -332,10 +372,8 @@ class Views:
 
     def _story_groups(self) -> dict[str, list[str]] | None:
         if self.stored("stories"):
-            with self._lock:
-                rows = self.store.con.execute("SELECT story, article FROM stories ORDER BY story").fetchall()
             groups: dict[str, list[str]] = {}
-            for s, a in rows:
+            for s, a in ((r["story"], r["article"]) for r in self._read("stories", "ORDER BY story")):
                 groups.setdefault(str(s), []).append(a)
             return groups
         if not self.computable():
@@ -351,10 +389,7 @@ class Views:
 
     def _all_links(self) -> dict[frozenset[str], LinkView] | None:
         if self.stored("links"):
-            with self._lock:
-                cur = self.store.con.execute("SELECT * FROM links")
-                names = [d[0] for d in cur.description]
-                rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            rows = self._read("links")
             return {frozenset((r["a"], r["b"])): _link_row(r) for r in rows}
         if not self.computable():
             return None
@@ -419,8 +454,7 @@ class Views:
         if table in self._pre:
             rows = self._pre[table].get((a, b), []) + self._pre[table].get((b, a), [])
         else:
-            rows = self._dict_rows(f"SELECT * FROM {table} WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",  # noqa: S608
-                                   [a, b, b, a])
+            rows = self._read(table, "WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", [a, b, b, a])
         out = [make(r) for r in rows]
         return sorted((x if r["a"] == a else x.swapped() for x, r in zip(out, rows)), key=lambda x: x.a_start)
 
@@ -430,7 +464,7 @@ class Views:
             if "quotes" in self._pre:
                 rows = sorted(self._pre["quotes"].get(article.id, []), key=lambda r: r["start"])
             else:
-                rows = self._dict_rows("SELECT * FROM quotes WHERE article = ? ORDER BY start", [article.id])
+                rows = self._read("quotes", "WHERE article = ? ORDER BY start", [article.id])
             return tuple(QuoteView(int(r["start"]), int(r["end"]), r.get("kind") or "direct", r.get("speaker"),
                                    r.get("role")) for r in rows)
         if not self.computable():
@@ -446,7 +480,7 @@ class Views:
             if "credits" in self._pre:
                 rows = sorted(self._pre["credits"].get(article.id, []), key=lambda r: r["start"])
             else:
-                rows = self._dict_rows("SELECT * FROM credits WHERE article = ? ORDER BY start", [article.id])
+                rows = self._read("credits", "WHERE article = ? ORDER BY start", [article.id])
             return tuple(CreditView(r["outlet"], r.get("kind") or "credit", int(r["start"]), int(r["end"]))
                          for r in rows)
         if not self.computable():

@@ -115,3 +115,35 @@ def test_missing_stages_do_not_crash(tmp_path: Path) -> None:
         assert v.quotes(v.article("z")) is None and v.credits(v.article("z")) is None
         assert v.pair("z", "missing") is None
         assert all(x.startswith("not computed") for x in v.status().values())
+
+
+def test_pipeline_tables(tmp_path: Path) -> None:
+    """The tables of ``newstrace trace`` (newstrace.pipeline.schema) are read; empty ones count as not run."""
+    from newstrace.pipeline.schema import ensure
+
+    with Store(tmp_path / "p.duckdb") as s:
+        s.add_articles([Article.from_text("Gamma said the quay will reopen. " * 4, id="g", outlet="G"),
+                        Article.from_text("Delta wrote that Gamma said the quay will reopen. " * 4, id="d")])
+        ensure(s)
+        v = Views(s, compute_limit=0)
+        assert not any(v.stored(x) for x in ("stories", "links", "passages", "quotes", "credits"))
+        s.con.execute("INSERT INTO stories VALUES ('g', 'g', 0), ('g', 'd', 1)")
+        s.con.execute("INSERT INTO links (a_id, b_id, source, derived, direction, confidence, credited, churn, "
+                      "common_source, evidence) VALUES ('d', 'g', 'g', 'd', 'b->a', 0.97, false, 0.8, NULL, '[]')")
+        s.con.execute("INSERT INTO passages (a_id, b_id, idx, a_start, a_end, b_start, b_end, kind, similarity) "
+                      "VALUES ('d', 'g', 0, 17, 40, 0, 23, 'verbatim', 1.0)")
+        s.con.execute("INSERT INTO quotes (article_id, idx, kind, speaker_name, speaker_role, content_start, "
+                      "content_end) VALUES ('g', 0, 'indirect', 'Gamma', NULL, 11, 32), "
+                      "('d', 0, 'indirect', 'Gamma', 'pilot', 28, 49)")
+        s.con.execute("INSERT INTO credits (article_id, idx, outlet, kind, text, start, \"end\") "
+                      "VALUES ('d', 0, 'G', 'credit', 'Gamma', 0, 5)")
+        s.con.execute("INSERT INTO quote_matches VALUES ('g', 0, 'd', 0, 'exact', '[]', false)")
+        v = Views(s, compute_limit=0)
+        assert all(x == "stored" for x in v.status().values())
+        [story] = v.stories()
+        assert set(story.articles) == {"g", "d"} and story.links[0].source == "g"
+        gd = v.pair("g", "d")
+        assert (gd.passages[0].a_start, gd.passages[0].b_start) == (0, 17)
+        assert (gd.quote_matches[0].a_start, gd.quote_matches[0].b_start, gd.quote_matches[0].speaker_b) == (11, 28,
+                                                                                                          "Gamma")
+        assert v.quotes(v.article("d"))[0].role == "pilot" and v.credits(v.article("d"))[0].outlet == "G"

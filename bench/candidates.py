@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newstrace.candidates import candidate_pairs
+from newstrace.candidates import candidate_pairs, candidate_pairs_numpy
 from newstrace.fingerprint import NGRAM, content_words, postings
 
 SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
@@ -108,9 +108,9 @@ def build(n: int, corpus: Path, seed: int) -> tuple[list[str], list[Plant]]:
     return texts, plants
 
 
-def run_newstrace(texts: list[str]) -> tuple[set[tuple[int, int]], float]:
+def run_newstrace(texts: list[str], join=candidate_pairs) -> tuple[set[tuple[int, int]], float]:
     t0 = time.perf_counter()
-    pairs = candidate_pairs(postings(texts)).pairs()
+    pairs = join(postings(texts)).pairs()
     return pairs, time.perf_counter() - t0
 
 
@@ -162,6 +162,7 @@ def main() -> None:
     print(f"{args.n} articles ({chars / 1e6:.1f} M chars, {len(plants)} planted pairs, "
           f"{sum(p.length >= 300 for p in plants)} of ≥ 300 chars) built in {time.perf_counter() - t0:.1f} s")
     ours = report("newstrace (postings join, DuckDB)", *run_newstrace(texts), plants, args.n)
+    report("newstrace (postings join, numpy)", *run_newstrace(texts, candidate_pairs_numpy), plants, args.n)
     if not args.skip_datasketch:
         theirs = report(f"datasketch MinHashLSH t={args.lsh_threshold}",
                         *run_datasketch(texts, args.lsh_threshold), plants, args.n)

@@ -84,7 +84,9 @@ def candidate_pairs(p: Postings, settings: CandidateSettings = DEFAULT_CANDIDATE
     import pyarrow as pa
 
     own = con is None
-    con = con or duckdb.connect()
+    if con is None:
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")  # a library never prints
     try:
         con.register("postings", pa.table({"doc": p.doc, "hash": p.hash}))
         rows = con.execute(_SQL, {"max_df": settings.max_df, "min_shared": settings.min_shared}).fetchnumpy()

@@ -131,8 +131,8 @@ def bench_where(n: int, keep: str | None, tmp: str) -> None:
         n = s.stats()["articles"]
         t0 = time.perf_counter()
         index = WhereIndex(s)
-        print(f"where: indexed {index.indexed:,} new articles in {time.perf_counter() - t0:.1f} s "
-              f"(persisted in the store; later starts index only new articles)")
+        print(f"where: index ready in {time.perf_counter() - t0:.1f} s ({index.indexed:,} articles newly "
+              f"fingerprinted; the postings are kept in the store and loaded into memory at start)")
         rng = random.Random(3)
         picks = [s.article(f"a{rng.randrange(n):06d}") for _ in range(3)]
         fresh = texts(1, 2600, vocabulary(40_000), seed=999_999)[0]

@@ -150,7 +150,12 @@ def create_app(db: str | os.PathLike[str] | Store, *, read_only: bool = False, c
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
+        # Build (or load) the lookup index while the first pages are served: at 100,000 articles loading takes
+        # seconds, and the first "where did this come from?" waits for it instead of the app's start.
+        warm = threading.Thread(target=app.state.nt.where, name="newstrace-where-index", daemon=True)
+        warm.start()
         yield
+        warm.join(timeout=60)
         if own:
             store.close()
 

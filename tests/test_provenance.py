@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from newstrace import Article
-from newstrace.provenance import (ArticleFacts, Link, PairFacts, ProvenanceSettings, QuoteFact, article_facts, decide, graph_json, link,
-                                  quote_relation, story_graph, write_graphml)
+from newstrace.provenance import (ArticleFacts, Link, PairFacts, ProvenanceSettings, QuoteFact, article_facts,
+                                  decide, graph_json, link, quote_relation, story_graph, write_graphml)
 from newstrace.provenance.facts import match_sentences
 
 D = dt.date(2024, 3, 5)
@@ -183,3 +183,25 @@ def test_seeds_second_article_derives_from_the_first(seeds: tuple[Path, Path]) -
     assert "shared-quotes" in kinds
     fresh = " ".join(b.text[s:e] for s, e in lk.fresh_quotes)
     assert "birth of a new Palestine" in fresh and "lost confidence in itself" in fresh
+
+
+def test_in_corpus_common_source_tells_siblings_from_a_chain() -> None:
+    from newstrace.provenance import resolve_in_corpus
+
+    # Z has sentences at 0..900 (step 100). X kept 0-4, Y kept 3-7: each has Z text the other lacks.
+    def sents(zs: range, offset: int = 0) -> PairFacts:
+        return PairFacts(sentences=tuple((z * 100, z * 100 + 90, offset + k * 100, offset + k * 100 + 90)
+                                         for k, z in enumerate(zs)))
+
+    zx, zy = sents(range(0, 5)), sents(range(3, 8))
+    # X and Y share Z's sentences 3 and 4: X's 300-490 and Y's 0-190
+    xy = PairFacts(sentences=((300, 390, 0, 90), (400, 490, 100, 190)))
+    links = [Link("z", "x", "a->b", 0.95, ()), Link("z", "y", "a->b", 0.95, ()), Link("x", "y", "a->b", 0.9, ())]
+    out = resolve_in_corpus(links, {("z", "x"): zx, ("z", "y"): zy, ("x", "y"): xy})
+    assert out[2].direction == "common-source" and out[2].common_source == "z"
+    # a chain: Y kept only what X had of Z, so X -> Y stays
+    zy_chain = sents(range(1, 4))
+    xy_chain = PairFacts(sentences=tuple((k * 100, k * 100 + 90, (k - 1) * 100, (k - 1) * 100 + 90)
+                                         for k in range(1, 4)))
+    out = resolve_in_corpus(links, {("z", "x"): zx, ("z", "y"): zy_chain, ("x", "y"): xy_chain})
+    assert out[2].direction == "a->b"

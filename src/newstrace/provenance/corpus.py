@@ -45,8 +45,8 @@ def _minus(spans: list[tuple[int, int]], cut: list[tuple[int, int]]) -> int:
 
 
 def resolve_in_corpus(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFacts]) -> list[Link]:
-    """Relabel a directed or unknown link X, Y as ``common-source`` when some Z is a confident source of both and X and Y
-    each carry Z's material that the other lacks. ``pairs`` maps ``(link.a, link.b)`` to that pair's facts."""
+    """Relabel a directed or unknown link X, Y as ``common-source`` when some Z is a confident source of both and
+    X and Y each carry Z's material that the other lacks. ``pairs`` maps ``(link.a, link.b)`` to that pair's facts."""
     sources: dict[str, set[str]] = {}
     for lk in links:
         if lk.source and lk.confidence >= MIN_SOURCE_CONFIDENCE:

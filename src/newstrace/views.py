@@ -498,8 +498,9 @@ def _link_row(r: dict[str, Any]) -> LinkView:
             ev = json.loads(ev)
         except ValueError:
             ev = []
-    return LinkView(r["a"], r["b"], r.get("direction") or "unknown", float(r.get("confidence") or 0.0),
-                    r.get("credited"), r.get("churn"), r.get("common_source"),
+    churn = r.get("churn")
+    return LinkView(r["a"], r["b"], r.get("direction") or "unknown", round(float(r.get("confidence") or 0.0), 3),
+                    r.get("credited"), None if churn is None else round(float(churn), 3), r.get("common_source"),
                     tuple(e for e in (ev or []) if isinstance(e, dict)))
 
 

@@ -17,7 +17,9 @@ def test_fingerprint_is_sorted_unique_and_matches_postings():
     assert fp.dtype == np.uint64 and len(fp) == len(np.unique(fp))
     p = postings([PASSAGE, SENTENCES[0]])
     assert np.array_equal(np.sort(p.hash[p.doc == 0].view(np.uint64)), np.sort(fp))
-    assert len(fp) == len(content_words(PASSAGE)) - 2
+    full = fingerprint(PASSAGE, sample=1)
+    assert len(full) == len(content_words(PASSAGE)) - 2
+    assert set(fp.tolist()) <= set(full.tolist()) and all(h % 2 == 0 for h in fp.tolist())
 
 
 def test_ngrams_do_not_straddle_texts():

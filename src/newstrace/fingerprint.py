@@ -7,8 +7,8 @@ one. A whole batch is tokenised at once in Arrow (lower-casing, splitting, stopw
 dictionary in C++); only distinct words are hashed (xxh3-64), and the n-gram hashes are a vectorised polynomial
 roll in numpy.
 
->>> a = fingerprint("Rescuers pulled twelve miners from the flooded shaft on Tuesday.")
->>> b = fingerprint("On Tuesday rescuers pulled twelve miners from the flooded shaft, officials said.")
+>>> a = fingerprint("Rescuers pulled twelve miners from the flooded shaft on Tuesday.", sample=1)
+>>> b = fingerprint("On Tuesday rescuers pulled twelve miners from the flooded shaft, officials said.", sample=1)
 >>> len(np.intersect1d(a, b)) >= 3
 True
 """
@@ -32,6 +32,11 @@ __all__ = ["NGRAM", "Postings", "content_words", "fingerprint", "postings"]
 # Words per n-gram. 3 content words (about 6 running words) is rare enough that a shared one is seldom chance,
 # and short enough that a 300-character passage edited every tenth word keeps several intact (bench/candidates.py).
 NGRAM = 3
+# Keep only n-grams whose hash is 0 modulo this ("0 mod p" selection, as in Schleimer et al.'s winnowing paper):
+# the choice depends on the n-gram alone, so two copies of a passage keep the same half. 2 halves postings and
+# join time; on bench/candidates.py (N = 20,000) recall of planted passages ≥ 300 characters stayed ≥ 0.999
+# (3 dropped it to 0.998 with no further speed-up).
+SAMPLE = 2
 _MUL = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (the golden-ratio constant) for the roll
 # Fingerprint words: what is left between white space once everything but letters, digits and spaces is
 # deleted ("U.S." → "us", "3.5" → "35"); twice as fast in Arrow as splitting on a regular expression.
@@ -85,7 +90,7 @@ def _words(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 BATCH = 1000
 
 
-def _batch_postings(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+def _batch_postings(texts: Sequence[str], n: int, sample: int) -> tuple[np.ndarray, np.ndarray]:
     h, doc = _words(texts)
     m = len(h) - n + 1
     if m <= 0:
@@ -94,8 +99,10 @@ def _batch_postings(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarra
     with np.errstate(over="ignore"):
         for k in range(1, n):
             acc = acc * _MUL + h[k : k + m]
-    same = doc[:m] == doc[n - 1 :]  # n-grams that do not straddle two texts
-    d, g = doc[:m][same], acc[same]
+    keep = doc[:m] == doc[n - 1 :]  # n-grams that do not straddle two texts
+    if sample > 1:
+        keep &= acc % np.uint64(sample) == 0
+    d, g = doc[:m][keep], acc[keep]
     if len(d) == 0:
         return np.zeros(0, np.int32), np.zeros(0, np.uint64)
     order = np.lexsort((g, d))
@@ -104,8 +111,9 @@ def _batch_postings(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarra
     return d[first], g[first]
 
 
-def postings(texts: Sequence[str], n: int = NGRAM, *, threads: int | None = None) -> Postings:
-    """The postings of every text (text ``k`` is doc ``k``): its distinct n-gram hashes.
+def postings(texts: Sequence[str], n: int = NGRAM, *, sample: int = SAMPLE, threads: int | None = None
+             ) -> Postings:
+    """The postings of every text (text ``k`` is doc ``k``): its distinct sampled n-gram hashes.
 
     Batches of :data:`BATCH` texts run on ``threads`` threads (default: the CPU count).
     """
@@ -113,14 +121,14 @@ def postings(texts: Sequence[str], n: int = NGRAM, *, threads: int | None = None
     starts = list(range(0, len(texts), BATCH)) or [0]
     work = [texts[s : s + BATCH] for s in starts]
     if len(work) == 1:
-        parts = [_batch_postings(work[0], n)]
+        parts = [_batch_postings(work[0], n, sample)]
     else:
         with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as ex:
-            parts = list(ex.map(lambda t: _batch_postings(t, n), work))
+            parts = list(ex.map(lambda t: _batch_postings(t, n, sample), work))
     doc = np.concatenate([d + s for (d, _), s in zip(parts, starts)]).astype(np.int32)
     return Postings(doc, np.concatenate([g for _, g in parts]), len(texts))
 
 
-def fingerprint(text: str, n: int = NGRAM) -> np.ndarray:
-    """The sorted unique n-gram hashes of one text (uint64)."""
-    return postings([text], n).hash.view(np.uint64)
+def fingerprint(text: str, n: int = NGRAM, *, sample: int = SAMPLE) -> np.ndarray:
+    """The sorted unique sampled n-gram hashes of one text (uint64)."""
+    return postings([text], n, sample=sample).hash.view(np.uint64)

@@ -59,7 +59,7 @@ def export_table(store: Store, table: str, out: str | os.PathLike[str], *, forma
     if format not in EXPORT_FORMATS:
         raise ConfigError(f"unknown export format {format!r}; use one of {', '.join(EXPORT_FORMATS)}")
     rel = store.con.sql(f"SELECT * FROM {table} ORDER BY ALL")  # noqa: S608 (table checked against EXPORTABLE)
-    tab = rel.arrow()
+    tab = rel.to_arrow_table()
     if format == "parquet":
         import pyarrow.parquet as pq
 

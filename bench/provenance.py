@@ -202,10 +202,10 @@ class Generator:
         if kind == "wire":
             agency = self.rng.choice(AGENCIES)
             copies = []
-            for _ in range(self.rng.choice([2, 3])):
+            for outlet in self.rng.sample(OUTLETS, self.rng.choice([2, 3])):  # one copy per outlet
                 credit = agency if self.rng.random() < P_CREDIT_WIRE else None
                 paras = derive(src_paras, self.rng.choice(self.texts), self.rng, credit, True)
-                copies.append(self._doc(paras, self._later(base, mode)))
+                copies.append(self._doc(paras, self._later(base, mode), outlet))
             self._siblings(copies, absent=True)
             return
         src = self._doc(src_paras, base)

@@ -135,7 +135,9 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
                                              " than in the other", w))
     ga, gb = _interior_gaps(a_spans), _interior_gaps(b_spans)
     cs = 0.0
-    if min(ga, gb) >= s.interleave_common_min and min(ga, gb) >= s.interleave_common_ratio * max(ga, gb):
+    low = min(ga, gb)
+    if low >= s.interleave_common_sure or (low >= s.interleave_common_min
+                                           and low >= s.interleave_common_ratio * max(ga, gb)):
         cs = min(s.interleave_cap, s.interleave_common + s.interleave_step * (min(ga, gb) - s.interleave_common_min))
         out.append(Evidence("common-material", f"A has {ga} and B {gb} stretch(es) inside the shared text that the "
                                                "other lacks: each kept material of a common original", cs))

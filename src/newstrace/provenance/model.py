@@ -129,8 +129,9 @@ class ProvenanceSettings:
     evidence hurt (undated direction 0.893 -> 0.908 without it), so it is off (0.0) and not reported.
     interleave*: stretches inside the shared text that one article has and the other lacks. A copier drops
     sentences here and there but adds its own material in a block or two, so the source holds more of them
-    (full weight 1.5 at a difference of 2); when both hold at least 2, and neither more than three times as many
-    as the other (a source holds many, its copy one or two of its own), each kept part of an original the other
+    (full weight 1.5 at a difference of 2); when both hold at least 3 (a copier seldom inserts its own material
+    in three separate places inside what it copied), or at least 2 and neither more than three times as many as
+    the other (a source holds many, its copy one or two of its own), each kept part of an original the other
     dropped, which copying either way cannot explain (1.5, plus 0.5 per further stretch, capped at 3).
     """
 
@@ -152,6 +153,7 @@ class ProvenanceSettings:
     interleave_full: int = 2
     interleave_common_min: int = 2
     interleave_common_ratio: float = 0.34
+    interleave_common_sure: int = 3
     interleave_common: float = 1.5
     interleave_step: float = 0.5
     interleave_cap: float = 3.0

@@ -1,0 +1,50 @@
+"""``newstrace query``: the stored articles a new text took from, found through the stored fingerprints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from gen import corpus
+from typer.testing import CliRunner
+
+from newstrace.cli import app
+from newstrace.errors import StoreError
+from newstrace.pipeline import EngineSettings, run_pipeline
+from newstrace.pipeline.query import query
+from newstrace.store import Store
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("q") / "q.duckdb"
+    with Store(db) as s:
+        s.add_articles(corpus(4, seed=3, copies=1))
+        run_pipeline(s, settings=EngineSettings(workers=1))
+    return db
+
+
+def test_query_finds_the_source_and_its_copy(store_path: Path) -> None:
+    arts = corpus(4, seed=3, copies=1)
+    orig = next(a for a in arts if a.id == "s002-orig")
+    text = "A new lead paragraph written for the query. " + orig.text[len(orig.text) // 3:]
+    with Store(store_path, read_only=True) as s:
+        found = query(s, text)
+        n = s.con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    ids = [r.a.id for r in found]
+    assert ids[0] in ("s002-orig", "s002-copy0") and "s002-orig" in ids
+    assert all(i.startswith("s002-") for i in ids)
+    best = next(r for r in found if r.a.id == "s002-orig")
+    assert best.b_share > 0.8 and best.passages[0].b_start < best.passages[0].b_end
+    assert n == len(arts)  # the query was not stored
+
+
+def test_query_cli_json_and_untraced_store(store_path: Path, tmp_path: Path) -> None:
+    text = corpus(4, seed=3, copies=1)[0].text
+    res = CliRunner().invoke(app, ["query", text, "--db", str(store_path), "--json"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in res.stdout.splitlines()]
+    assert rows and {"a", "b", "passages", "reuse"} <= set(rows[0]) and rows[0]["a"]["id"] == "s000-orig"
+    with Store(tmp_path / "empty.duckdb") as s, pytest.raises(StoreError):
+        query(s, text)

@@ -69,9 +69,15 @@ class TraceReport:
 
 
 def _insert(con: Any, table: str, rows: Sequence[tuple]) -> None:
-    if rows:
-        marks = ", ".join("?" * len(rows[0]))
-        con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608 (table names are ours)
+    """Append ``rows`` (tuples in the table's column order) through Arrow: one statement, not one per row."""
+    if not rows:
+        return
+    cols = list(zip(*rows))
+    con.register("_rows", pa.table({f"c{i}": pa.array(c) for i, c in enumerate(cols)}))
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _rows").fetchall()  # noqa: S608 (table names are ours)
+    finally:
+        con.unregister("_rows")
 
 
 class _Tx:
@@ -169,18 +175,16 @@ def _run_tasks(ex: Executor | None, fn: Callable, chunks: Iterator[list], write:
 
 def _write_articles(con: Any, results: list[ArticleRows]) -> None:
     with _Tx(con):
-        for r in results:
-            _insert(con, "quotes", r.quotes)
-            _insert(con, "credits", r.credits)
-            _insert(con, "article_facts", [r.facts])
+        _insert(con, "quotes", [q for r in results for q in r.quotes])
+        _insert(con, "credits", [c for r in results for c in r.credits])
+        _insert(con, "article_facts", [r.facts for r in results])
         _insert(con, "stage_done", [("article", r.id) for r in results])
 
 
 def _write_pairs(con: Any, results: list[PairRows]) -> None:
     with _Tx(con):
-        for r in results:
-            for t in PAIR_TABLES:
-                _insert(con, t, getattr(r, t))
+        for t in PAIR_TABLES:
+            _insert(con, t, [row for r in results for row in getattr(r, t)])
         _insert(con, "stage_done", [("pair", pair_key(r.a_id, r.b_id)) for r in results])
 
 

@@ -185,7 +185,8 @@ def step_trace(ctx: Any) -> list[tuple[str, str, str]]:
         arts = {a.id: a for a in store.articles()}
     for sid, members in stories.items():
         inside = set(members)
-        ctx.tables.append(story_tree(sid, members, [lk for lk in links if lk["a_id"] in inside or lk["b_id"] in inside], arts))
+        mine = [lk for lk in links if lk["a_id"] in inside or lk["b_id"] in inside]
+        ctx.tables.append(story_tree(sid, members, mine, arts))
     directed = [lk for lk in links if lk["source"]]
     return [
         ("trace", "candidate pairs (postings join)", f"{r.candidates}"),

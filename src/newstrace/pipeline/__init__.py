@@ -39,5 +39,5 @@ from .engine import EngineSettings, TraceReport, run_pipeline
 from .results import EXPORTABLE, export_table, link_json, load_links, load_stories, story_json
 from .schema import DDL, PAIR_TABLES, SCHEMA_VERSION
 
-__all__ = ["DDL", "EXPORTABLE", "EngineSettings", "PAIR_TABLES", "SCHEMA_VERSION", "TraceReport", "export_table", "link_json", "load_links",
-           "load_stories", "run_pipeline", "story_json"]
+__all__ = ["DDL", "EXPORTABLE", "EngineSettings", "PAIR_TABLES", "SCHEMA_VERSION", "TraceReport", "export_table",
+           "link_json", "load_links", "load_stories", "run_pipeline", "story_json"]

@@ -61,11 +61,15 @@ def _overlaps(c: Cluster, others: list[Cluster]) -> bool:
     return any(min(c.a1, o.a1) >= max(c.a0, o.a0) or min(c.b1, o.b1) >= max(c.b0, o.b0) for o in others)
 
 
-def candidates(a: Prepared, b: Prepared, s: AlignSettings = DEFAULTS) -> list[tuple[Cluster, bool]]:
-    """The clusters that become passages, each with whether it is a summary (before character filtering)."""
+def candidates(a: Prepared, b: Prepared, s: AlignSettings = DEFAULTS, *, sim: SentenceSim | None = None
+               ) -> list[tuple[Cluster, bool]]:
+    """The clusters that become passages, each with whether it is a summary (before character filtering).
+
+    ``sim`` may pass in the sentence similarity of ``a`` and ``b`` when the caller has it already.
+    """
     if a.n_sents == 0 or b.n_sents == 0:
         return []
-    sim = sentence_similarity(a, b)
+    sim = sim or sentence_similarity(a, b)
     sd = seeds(sim, min_cos=s.min_cos, min_dice=s.min_dice, best_frac=s.best_frac)
     summ = _summaries(sd, a, b, sim, s)
     out = []

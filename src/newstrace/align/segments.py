@@ -146,13 +146,15 @@ def _overlaps(p: Passage, kept: list[Passage]) -> bool:
 
 def segments(a: Prepared, b: Prepared, settings: AlignSettings = DEFAULTS) -> list[Passage]:
     """Verbatim runs, quotations and reworded sentence pairs shared by two texts, ordered by their start in A."""
-    sim = sentence_similarity(a, b) if a.n_sents and b.n_sents else None
+    if a.n_sents == 0 or b.n_sents == 0:
+        return []
+    sim = sentence_similarity(a, b)
     found: list[Passage] = []
-    for c, _ in candidates(a, b, settings):
+    for c, _ in candidates(a, b, settings, sim=sim):
         pairs = explained(a, b, c.seeds)
         for i, j, blocks in pairs:
             parts = _split_pair(a, b, i, j, blocks)
-            solo = len(pairs) == 1 and sim is not None and sim.cos[i, j] < SOLO_MIN_COS
+            solo = len(pairs) == 1 and sim.cos[i, j] < SOLO_MIN_COS
             found += [p for p in parts if not solo or p.kind == "verbatim"]
     kept: list[Passage] = []
     for p in sorted(found, key=lambda p: -(p.a_end - p.a_start)):

@@ -119,7 +119,7 @@ def main() -> None:
         print(format_table(evaluate(held)))
     else:
         train_all(prepare(docs), MODEL_PATH, MODEL2_PATH, params, passes=a.passes)
-        print(f"wrote {MODEL_PATH}, {MODEL2_PATH}")
+        print(f"wrote {MODEL_PATH}" + (f", {MODEL2_PATH}" if a.passes > 1 else ""))
     print(f"{len(docs)} docs, {time.time() - t0:.0f}s", file=sys.stderr)
 
 

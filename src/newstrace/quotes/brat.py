@@ -42,7 +42,7 @@ def trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _parse(ann: Path, text: str) -> tuple[dict[str, Frags], ...]:
     spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-    events: list[dict[str, str]] = []
+    events: list[list[str]] = []
     for line in ann.read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
         if len(cols) < 2:
@@ -54,14 +54,17 @@ def _parse(ann: Path, text: str) -> tuple[dict[str, Frags], ...]:
             except ValueError:
                 continue
         elif _E_RE.match(cols[0]):
-            events.append(dict(a.split(":", 1) for a in cols[1].split() if ":" in a))
+            events.append([a.split(":", 1)[1] for a in cols[1].split() if ":" in a])
     out = []
     for ev in events:
         att: dict[str, Frags] = {}
-        for role, tid in ev.items():
-            if role in ROLES and tid in spans:
+        for tid in ev:
+            role = spans[tid][0] if tid in spans else ""
+            if role in ROLES:  # the T line's type decides the role, as in the reference scorer
                 frags = sorted(f for f in (trim(text, a, b) for a, b in spans[tid][1]) if f[0] < f[1])
-                if frags:
+                if frags and role in att:  # a second span of one role (rare): its own entry
+                    out.append({role: tuple(frags)})
+                elif frags:
                     att[role] = tuple(frags)
         if att:
             out.append(att)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any, Callable, Iterator, Sequence
 
 import pyarrow as pa
 
-from ..errors import ConfigError
+from ..errors import ConfigError, StoreError
 from ..model import Article
 from ..store import Store
 from . import codec
@@ -273,16 +274,35 @@ def _links(store: Store) -> int:
 
 
 def _stories(store: Store) -> int:
-    feats = _sql(store.con, "SELECT f.features FROM article_facts f JOIN articles a ON a.id = f.article_id "
-                              "ORDER BY a.seq")
-    rows = story_stage(f for (f,) in feats)
-    _replace(store.con, "stories", rows)
+    """Add the articles that arrived since the saved clusterer state; rebuild when there is no usable state."""
+    from . import storystate
+
+    con = store.con
+    saved = _sql(con, "SELECT last_seq, state FROM story_state")
+    last, blob = saved[0] if saved else (0, None)
+    clusterer = storystate.loads(blob)
+    if clusterer is None:
+        last = 0
+    feats = _sql(con, "SELECT a.seq, f.features FROM article_facts f JOIN articles a ON a.id = f.article_id "
+                      "WHERE a.seq > ? ORDER BY a.seq", [last])
+    if not feats and clusterer is not None:
+        return _count(con, "SELECT count(DISTINCT story_id) FROM stories")
+    rows, clusterer = story_stage((f for _, f in feats), clusterer)
+    with _Tx(con):
+        _sql(con, "DELETE FROM stories")
+        _insert(con, "stories", rows)
+        _sql(con, "DELETE FROM story_state")
+        _sql(con, "INSERT INTO story_state VALUES (?, ?)", [feats[-1][0] if feats else last,
+                                                         storystate.dumps(clusterer)])
     return len({r[0] for r in rows})
 
 
 def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
                  on_progress: Progress | None = None) -> TraceReport:
-    """Run every stage on the articles of ``store`` that have not been through it yet; returns a report."""
+    """Run every stage on the articles of ``store`` that have not been through it yet; returns a report.
+
+    With more than one worker the stages run in spawned processes: a script calling this needs the
+    ``if __name__ == "__main__":`` guard (raises :class:`StoreError` when a worker dies; rerun to resume)."""
     t0 = time.perf_counter()
     progress = on_progress or (lambda *_: None)
     ensure(store)
@@ -297,6 +317,9 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
     try:
         new_articles = _articles(store, ex, settings, progress)
         new_pairs = _pairs(store, ex, settings, progress)
+    except BrokenProcessPool as e:
+        raise StoreError(f"a worker process died ({e}); finished work is kept, run again to resume "
+                         "(a script needs the if __name__ == '__main__' guard)") from None
     finally:
         if ex is not None:
             ex.shutdown(cancel_futures=True)

@@ -7,7 +7,7 @@ from ..store import Store
 __all__ = ["DDL", "PAIR_TABLES", "SCHEMA", "SCHEMA_VERSION", "ensure"]
 
 SCHEMA = "pipeline"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DDL = [
     # candidates, links and stories are rewritten whole in one transaction per run (no keys: DuckDB checks a
@@ -44,6 +44,8 @@ DDL = [
         common_source VARCHAR, evidence JSON, untaken JSON, fresh_quotes JSON)""",
     """CREATE TABLE IF NOT EXISTS stories (story_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL,
         position INTEGER)""",
+    # the story clusterer after the article of seq ``last_seq`` (one row, replaced with ``stories``)
+    """CREATE TABLE IF NOT EXISTS story_state (last_seq BIGINT, state BLOB)""",
 ]
 
 # Tables keyed by a candidate pair (a_id, b_id): rows of a pair that is no longer a candidate are dropped.

@@ -6,13 +6,16 @@ Each returns plain tuples in the column order of the table it feeds (see :mod:`n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
 from ..model import Article, Span
 from ..quotes import Quote
 from . import codec
+
+if TYPE_CHECKING:
+    from ..stories import StoryClusterer
 
 __all__ = ["ArticleRows", "PairRows", "article_stage", "candidate_stage", "fingerprint_stage", "pair_key",
            "pair_stage", "provenance_stage", "story_stage"]
@@ -140,10 +143,13 @@ def provenance_stage(pair_links: Iterable[tuple[str, str, str, str]]) -> list[tu
     return out
 
 
-def story_stage(features: Iterable[str]) -> list[tuple[str, str, int]]:
-    """Rows of ``stories`` (story_id, article_id, position) from story features in arrival order."""
+def story_stage(features: Iterable[str], clusterer: "StoryClusterer | None" = None
+                ) -> tuple[list[tuple[str, str, int]], "StoryClusterer"]:
+    """Rows of ``stories`` (story_id, article_id, position) after adding ``features`` (story features JSON, in
+    arrival order) to ``clusterer`` (None: a new one); returns the rows and the clusterer."""
     from ..stories import StoryClusterer
 
-    c = StoryClusterer()
+    c = clusterer or StoryClusterer()
     c.extend(codec.features_from(f) for f in features)
-    return [(sid, aid, i) for sid, members in c.stories().items() for i, aid in enumerate(members)]
+    rows = [(sid, aid, i) for sid, members in c.stories().items() for i, aid in enumerate(members)]
+    return rows, c

@@ -85,3 +85,22 @@ def test_pan13_floor_on_a_sample(shared_data, tmp_path):
         scored += [(bench._features(sub / p.out_name, "plagiarism"),
                     bench._features(tmp_path / p.out_name, "detected-plagiarism")) for p in pairs]
     assert bench.measures(scored)["plagdet"] >= 0.85
+
+
+def test_cli_pan(tmp_path):
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "susp").mkdir()
+    (tmp_path / "src" / "s.txt").write_text("Chess tickets sold out in an hour.\n" + COPIED)
+    (tmp_path / "susp" / "x.txt").write_text(COPIED + "\nThe museum opens in May.")
+    (tmp_path / "pairs").write_text("x.txt s.txt\n")
+    res = CliRunner().invoke(app, ["pan", str(tmp_path / "pairs"), str(tmp_path / "src"), str(tmp_path / "susp"),
+                                   str(tmp_path / "out"), "-j", "1"])
+    assert res.exit_code == 0, res.output
+    (f,) = ET.parse(tmp_path / "out" / "x-s.xml").getroot().iter("feature")
+    assert f.get("this_offset") == "0" and f.get("source_offset") == str(len("Chess tickets sold out in an hour.\n"))
+    res = CliRunner().invoke(app, ["pan", str(tmp_path / "nope"), "a", "b", "c"])
+    assert res.exit_code == 2

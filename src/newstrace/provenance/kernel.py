@@ -149,8 +149,8 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
 
 
 def _copied_credit(name: str, a: ArticleFacts, b: ArticleFacts, pair: PairFacts) -> bool:
-    """Whether both credit ``name`` only inside sentences matched to sentences of the other that credit it too
-    (the credit was copied along, not added by either). Two credit lines ("X contributed to this report.")
+    """Whether one of the two credits ``name`` only inside sentences matched to sentences of the other that credit
+    it too (that one's credits came along with copied text; the copy need not keep every mention). Two credit lines ("X contributed to this report.")
     match each other on the outlet's name alone, so a sentence that is mostly its credit counts only when the two
     are worded the same."""
     spans_a = [(s, e) for n, s, e in a.credit_spans if n == name]
@@ -167,7 +167,7 @@ def _copied_credit(name: str, a: ArticleFacts, b: ArticleFacts, pair: PairFacts)
                 if b0 <= sb and eb <= b1 and (same or (b1 - b0) >= CREDIT_LINE_RATIO * (eb - sb)):
                     copied_a.add((sa, ea))
                     copied_b.add((sb, eb))
-    return len(copied_a) == len(spans_a) and len(copied_b) == len(spans_b)
+    return len(copied_a) == len(spans_a) or len(copied_b) == len(spans_b)
 
 
 def _quote_evidence(pair: PairFacts, s: ProvenanceSettings) -> tuple[list[Evidence], float]:

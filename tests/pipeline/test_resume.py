@@ -26,15 +26,15 @@ _CHILD = textwrap.dedent("""
 
     if __name__ == "__main__":
         with Store(sys.argv[1]) as s:
-            run_pipeline(s, settings=EngineSettings(workers=2), on_progress=progress)
+            run_pipeline(s, settings=EngineSettings(workers=int(sys.argv[2])), on_progress=progress)
         print("finished", 0, 0, flush=True)
 """)
 
 
-def _run_and_kill(db: Path, script: Path, stage: str, after: int) -> bool:
+def _run_and_kill(db: Path, script: Path, stage: str, after: int, workers: int) -> bool:
     """Run the pipeline in a child process group; SIGKILL it once ``stage`` has ``after`` units done.
     Returns whether it was killed (False: it finished first)."""
-    p = subprocess.Popen([sys.executable, str(script), str(db)], stdout=subprocess.PIPE, text=True,
+    p = subprocess.Popen([sys.executable, str(script), str(db), str(workers)], stdout=subprocess.PIPE, text=True,
                          start_new_session=True)
     assert p.stdout is not None
     for line in p.stdout:
@@ -52,11 +52,11 @@ def test_killed_twice_then_resumed_equals_uninterrupted(tmp_path: Path, resume_r
     script.write_text(_CHILD)
     with Store(db) as s:
         s.add_articles(corpus(RESUME_STORIES))
-    assert _run_and_kill(db, script, "articles", 40)
+    assert _run_and_kill(db, script, "articles", 40, workers=2)  # the process group: engine and workers
     with Store(db) as s:
         done = s.con.execute("SELECT count(*) FROM stage_done WHERE stage = 'article'").fetchall()[0][0]
         assert 40 <= done < 160  # killed mid-way, whole units kept
-    assert _run_and_kill(db, script, "pairs", 30)
+    assert _run_and_kill(db, script, "pairs", 30, workers=1)
     with Store(db) as s:
         assert s.con.execute("SELECT count(*) FROM stage_done WHERE stage = 'pair'").fetchall()[0][0] >= 30
         report = run_pipeline(s, settings=EngineSettings(workers=1))

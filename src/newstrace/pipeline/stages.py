@@ -85,6 +85,14 @@ def article_stage(a: Article) -> ArticleRows:
     return out
 
 
+def _index(quotes: list[Quote], q: Quote) -> int | None:
+    """The position of ``q`` in ``quotes`` (the ``quotes.idx`` it is stored under), or None."""
+    for i, x in enumerate(quotes):
+        if x is q:
+            return i
+    return quotes.index(q) if q in quotes else None
+
+
 @dataclass
 class PairRows:
     """What the pair stage found for one candidate pair (each list may be empty)."""
@@ -112,12 +120,10 @@ def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quo
                              *b.span_to_source(p.b_start, p.b_end)))
     if r.passages:
         out.reuse.append((a.id, b.id, r.a_share, r.b_share, len(r.passages)))
-    ia = {id(q): i for i, q in enumerate(quotes_a)}
-    ib = {id(q): i for i, q in enumerate(quotes_b)}
     seen = set()
     for m in match_quotes(a, b, quotes_a, quotes_b):
-        key = (ia[id(m.a)], ib[id(m.b)])
-        if key not in seen:  # one row per quotation pair (the first, best match)
+        key = (_index(quotes_a, m.a), _index(quotes_b, m.b))
+        if None not in key and key not in seen:  # one row per quotation pair (the first, best match)
             seen.add(key)
             out.quote_matches.append((a.id, key[0], b.id, key[1], m.match, codec.dump(list(m.diff)),
                                       bool(m.misattributed)))

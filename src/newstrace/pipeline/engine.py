@@ -196,8 +196,9 @@ def _chunks(items: list, n: int) -> Iterator[list]:
 
 def _articles(store: Store, ex: Executor | None, s: EngineSettings, progress: Progress) -> int:
     con = store.con
-    todo = {r[0] for r in _sql(con, "SELECT id FROM articles WHERE id NOT IN "
-                                      "(SELECT unit FROM stage_done WHERE stage = 'article')")}
+    rows = _sql(con, "SELECT id, seq FROM articles WHERE id NOT IN "
+                     "(SELECT unit FROM stage_done WHERE stage = 'article')")
+    todo = {r[0] for r in rows}
     done = 0
 
     def write(results: list[ArticleRows]) -> None:
@@ -207,7 +208,8 @@ def _articles(store: Store, ex: Executor | None, s: EngineSettings, progress: Pr
         progress("articles", done, len(todo))
 
     if todo:
-        arts = (a for a in store.articles() if a.id in todo)
+        first = min(r[1] for r in rows)  # read from the first unfinished article on, not the whole store
+        arts = (a for a in store.articles(since_seq=first - 1) if a.id in todo)
         batches = _chunks_iter(arts, s.article_chunk)
         _run_tasks(ex, _article_task, batches, write, 2 * s.processes)
     return len(todo)

@@ -1,8 +1,12 @@
 """The attribution tagger: a linear-chain CRF over BIO labels for Source, Cue and Content tokens.
 
-The weights (``attrib.crfsuite``) ship with the package and are reproduced by ``tools/train_quotes.py`` from
-PolNeAR train. :func:`tag_spans` returns role spans in text offsets, with the pieces of a quote split around
-"he said" joined into one Content span (PolNeAR marks those as one discontinuous span).
+The weights (``attrib.crfsuite.xz``) ship with the package and are reproduced by ``tools/train_quotes.py
+--passes 1`` from PolNeAR train. :func:`tag_spans` returns role spans in text offsets, with the pieces of a quote
+split around "he said" joined into one Content span (PolNeAR marks those as one discontinuous span).
+
+An optional second, stacked pass (``attrib2.crfsuite.xz``, trained on out-of-fold first-pass labels with
+``--passes 2``) runs when its weights are present. It is not shipped: it was not validated in time and it
+halves the speed of the default mode.
 """
 
 from __future__ import annotations

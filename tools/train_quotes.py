@@ -1,7 +1,8 @@
-"""Train the attribution tagger on PolNeAR train; writes src/newstrace/quotes/attrib{,2}.crfsuite.xz.
+"""Train the attribution tagger on PolNeAR train; writes src/newstrace/quotes/attrib.crfsuite.xz.
 
 Usage: nice -n 10 .venv/bin/python tools/train_quotes.py [--train ../shared/data/polnear/train]
        [--holdout 0.1]   (train on the rest and score the held-out part of *train*; writes no weights)
+       [--passes 2]      (also the optional stacked second pass, attrib2.crfsuite.xz; not shipped)
 
 Deterministic: the same train folder and options give the same weights. Dev is never read here.
 """
@@ -97,7 +98,7 @@ def main() -> None:
     ap.add_argument("--c1", type=float, default=PARAMS["c1"])
     ap.add_argument("--c2", type=float, default=PARAMS["c2"])
     ap.add_argument("--reuse", action="store_true", help="with --holdout: keep an existing first-pass model")
-    ap.add_argument("--passes", type=int, default=2, help="1: first pass only (faster tagging)")
+    ap.add_argument("--passes", type=int, default=1, help="2: also train the optional stacked second pass")
     ap.add_argument("--iters", type=int, default=PARAMS["max_iterations"])
     a = ap.parse_args()
     params = dict(PARAMS, c1=a.c1, c2=a.c2, max_iterations=a.iters)

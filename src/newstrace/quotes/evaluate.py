@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from .brat import ROLES, GoldDoc, trim
 
-__all__ = ["evaluate", "format_table", "match_count"]
+__all__ = ["evaluate", "format_table", "match_count", "prf"]
 
 Frags = tuple[tuple[int, int], ...]
 

@@ -105,3 +105,8 @@ def test_tree_output(traced: tuple) -> None:
     res = CliRunner().invoke(app, ["trace", "--db", str(db), "--workers", "1"])
     assert res.exit_code == 0, res.output
     assert "UNCREDITED" in res.stdout and "credited" in res.stdout and "independent" in res.stdout
+
+
+def test_trace_without_paths_needs_a_store(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["trace", "--db", str(tmp_path / "none.duckdb")])
+    assert res.exit_code == 2 and not (tmp_path / "none.duckdb").exists()

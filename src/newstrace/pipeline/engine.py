@@ -30,6 +30,10 @@ __all__ = ["EngineSettings", "TraceReport", "run_pipeline"]
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
+# Below this many pending units (articles + pairs) the work runs in this process: starting spawned workers (each
+# imports newstrace and loads the quotation model, about 2 s) costs more than it saves (examples/: 16 units).
+MIN_POOL_UNITS = 64
+
 
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
@@ -314,7 +318,7 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
     pending = _count(store.con, "SELECT count(*) FROM articles WHERE id NOT IN (SELECT unit FROM stage_done "
                      "WHERE stage = 'article')") + _count(store.con, "SELECT count(*) FROM candidates WHERE "
                      "a_id || chr(9) || b_id NOT IN (SELECT unit FROM stage_done WHERE stage = 'pair')")
-    if settings.processes > 1 and pending > settings.article_chunk:
+    if settings.processes > 1 and pending >= MIN_POOL_UNITS:
         ex = ProcessPoolExecutor(max_workers=settings.processes, mp_context=get_context("spawn"))
     try:
         new_articles = _articles(store, ex, settings, progress)

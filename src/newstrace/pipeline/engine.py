@@ -23,8 +23,8 @@ from ..model import Article
 from ..store import Store
 from . import codec
 from .schema import PAIR_TABLES, ensure
-from .stages import (ArticleRows, PairRows, article_stage, candidate_stage, fingerprint_stage, pair_key,
-                     pair_stage, provenance_stage, story_stage)
+from .stages import (ArticleRows, PairRows, article_stage, candidate_stage, cluster_stories, fingerprint_stage,
+                     pair_key, pair_stage, provenance_stage)
 
 __all__ = ["EngineSettings", "TraceReport", "run_pipeline"]
 
@@ -293,7 +293,7 @@ def _stories(store: Store) -> int:
                       "WHERE a.seq > ? ORDER BY a.seq", [last])
     if not feats and clusterer is not None:
         return _count(con, "SELECT count(DISTINCT story_id) FROM stories")
-    rows, clusterer = story_stage((f for _, f in feats), clusterer)
+    rows, clusterer = cluster_stories((f for _, f in feats), clusterer)
     with _Tx(con):
         _sql(con, "DELETE FROM stories")
         _insert(con, "stories", rows)

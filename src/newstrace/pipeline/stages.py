@@ -17,7 +17,7 @@ from . import codec
 if TYPE_CHECKING:
     from ..stories import StoryClusterer
 
-__all__ = ["ArticleRows", "PairRows", "article_stage", "candidate_stage", "fingerprint_stage", "pair_key",
+__all__ = ["ArticleRows", "PairRows", "article_stage", "candidate_stage", "cluster_stories", "fingerprint_stage", "pair_key",
            "pair_stage", "provenance_stage", "story_stage"]
 
 
@@ -149,10 +149,14 @@ def provenance_stage(pair_links: Iterable[tuple[str, str, str, str]]) -> list[tu
     return out
 
 
-def story_stage(features: Iterable[str], clusterer: "StoryClusterer | None" = None
-                ) -> tuple[list[tuple[str, str, int]], "StoryClusterer"]:
-    """Rows of ``stories`` (story_id, article_id, position) after adding ``features`` (story features JSON, in
-    arrival order) to ``clusterer`` (None: a new one); returns the rows and the clusterer."""
+def story_stage(features: Iterable[str]) -> list[tuple[str, str, int]]:
+    """Rows of ``stories`` (story_id, article_id, position) from story features JSON in arrival order."""
+    return cluster_stories(features)[0]
+
+
+def cluster_stories(features: Iterable[str], clusterer: "StoryClusterer | None" = None
+                    ) -> tuple[list[tuple[str, str, int]], "StoryClusterer"]:
+    """:func:`story_stage` continuing ``clusterer`` (None: a new one); returns the rows and the clusterer."""
     from ..stories import StoryClusterer
 
     c = clusterer or StoryClusterer()

@@ -15,7 +15,7 @@ from newstrace.pipeline import EngineSettings, run_pipeline  # noqa: E402
 from newstrace.store import Store  # noqa: E402
 
 TABLES = ("stage_done", "fingerprints", "candidates", "reuse", "passages", "quotes", "credits", "article_facts",
-          "quote_matches", "pair_links", "links", "stories")
+          "quote_matches", "pair_links", "links", "stories", "stage_errors")
 # 40 stories of 4 articles: 160 articles, about 140 candidate pairs (about 15 s on one core).
 RESUME_STORIES = 40
 

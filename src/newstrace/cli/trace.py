@@ -149,6 +149,8 @@ def trace(
         _err.print(f"{report.articles} articles ({report.new_articles} new), {report.candidates} candidate pairs "
                    f"({report.new_pairs} new), {report.reuse_pairs} with reuse, {report.links} links, "
                    f"{report.stories} stories in {report.seconds:.1f}s (store: {db})")
+        if report.errors:
+            _err.print(f"[yellow]{report.errors} unit(s) failed[/yellow] and were skipped: see the stage_errors table")
 
 
 @app.command("export-table")

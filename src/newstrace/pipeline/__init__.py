@@ -7,7 +7,7 @@ does what has no marker (new articles, new candidate pairs). A run killed at any
 same rows as an uninterrupted run. Spans are **body offsets** into ``Article.text``; columns named ``*src*``
 hold the same spans as offsets into the article's source (``Article.span_to_source``).
 
-Tables (DDL in :data:`.schema.DDL`, schema ``pipeline`` version 2 in ``meta``)::
+Tables (DDL in :data:`.schema.DDL`, schema ``pipeline`` version 3 in ``meta``)::
 
     stage_done    (stage, unit)                       marker per finished unit: 'fingerprint' and 'article' per
                                                       article id, 'pair' per "a_id<TAB>b_id"
@@ -26,6 +26,7 @@ Tables (DDL in :data:`.schema.DDL`, schema ``pipeline`` version 2 in ``meta``)::
     links         (a_id, b_id, source, derived, direction, confidence, credited, churn, common_source,
                    evidence JSON [{kind, detail, weight}], untaken JSON, fresh_quotes JSON)    (rewritten)
     stories       (story_id, article_id, position)                        story id = its first article (rewritten)
+    stage_errors  (stage, unit, error)            units whose stage raised (done, not retried; bare facts)
     story_state   (last_seq, state BLOB)          the story clusterer after article seq last_seq (restricted pickle)
 
 >>> from newstrace.store import Store

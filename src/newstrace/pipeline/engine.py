@@ -23,8 +23,8 @@ from ..model import Article
 from ..store import Store
 from . import codec
 from .schema import PAIR_TABLES, ensure
-from .stages import (ArticleRows, PairRows, article_stage, candidate_stage, cluster_stories, fingerprint_stage,
-                     pair_key, pair_stage, provenance_stage)
+from .stages import (ArticleRows, PairRows, article_stage_safe, candidate_stage, cluster_stories,
+                     fingerprint_stage, pair_key, pair_stage_safe, provenance_stage)
 
 __all__ = ["EngineSettings", "TraceReport", "run_pipeline"]
 
@@ -68,6 +68,7 @@ class TraceReport:
     links: int
     stories: int
     seconds: float
+    errors: int = 0  # units whose stage raised, in the store (see the ``stage_errors`` table)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__}
@@ -145,6 +146,8 @@ def _candidates(store: Store) -> int:
             _sql(con, f"DELETE FROM {t} WHERE (a_id, b_id) NOT IN (SELECT (a_id, b_id) FROM candidates)")  # noqa: S608
         _sql(con, "DELETE FROM stage_done WHERE stage = 'pair' AND unit NOT IN "
                     "(SELECT a_id || chr(9) || b_id FROM candidates)")
+        _sql(con, "DELETE FROM stage_errors WHERE stage = 'pair' AND unit NOT IN "
+                    "(SELECT a_id || chr(9) || b_id FROM candidates)")
     return len(rows)
 
 
@@ -152,11 +155,11 @@ def _candidates(store: Store) -> int:
 
 
 def _article_task(batch: list[Article]) -> list[ArticleRows]:
-    return [article_stage(a) for a in batch]
+    return [article_stage_safe(a) for a in batch]
 
 
 def _pair_task(batch: list[tuple]) -> list[PairRows]:
-    return [pair_stage(a, b, [codec.quote_from(q) for q in qa], [codec.quote_from(q) for q in qb], fa, fb)
+    return [pair_stage_safe(a, b, [codec.quote_from(q) for q in qa], [codec.quote_from(q) for q in qb], fa, fb)
             for a, b, qa, qb, fa, fb in batch]
 
 
@@ -183,6 +186,7 @@ def _write_articles(con: Any, results: list[ArticleRows]) -> None:
         _insert(con, "quotes", [q for r in results for q in r.quotes])
         _insert(con, "credits", [c for r in results for c in r.credits])
         _insert(con, "article_facts", [r.facts for r in results])
+        _insert(con, "stage_errors", [e for r in results for e in r.errors])
         _insert(con, "stage_done", [("article", r.id) for r in results])
 
 
@@ -190,6 +194,7 @@ def _write_pairs(con: Any, results: list[PairRows]) -> None:
     with _Tx(con):
         for t in PAIR_TABLES:
             _insert(con, t, [row for r in results for row in getattr(r, t)])
+        _insert(con, "stage_errors", [e for r in results for e in r.errors])
         _insert(con, "stage_done", [("pair", pair_key(r.a_id, r.b_id)) for r in results])
 
 
@@ -334,4 +339,5 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
     con = store.con
     return TraceReport(articles=_count(con, "SELECT count(*) FROM articles"), new_articles=new_articles,
                        candidates=n_cand, new_pairs=new_pairs, reuse_pairs=_count(con, "SELECT count(*) FROM reuse"),
-                       links=n_links, stories=n_stories, seconds=round(time.perf_counter() - t0, 3))
+                       links=n_links, stories=n_stories, seconds=round(time.perf_counter() - t0, 3),
+                       errors=_count(con, "SELECT count(*) FROM stage_errors"))

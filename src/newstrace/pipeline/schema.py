@@ -7,7 +7,7 @@ from ..store import Store
 __all__ = ["DDL", "PAIR_TABLES", "SCHEMA", "SCHEMA_VERSION", "ensure"]
 
 SCHEMA = "pipeline"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DDL = [
     # candidates, links and stories are rewritten whole in one transaction per run (no keys: DuckDB checks a
@@ -46,6 +46,8 @@ DDL = [
         position INTEGER)""",
     # the story clusterer after the article of seq ``last_seq`` (one row, replaced with ``stories``)
     """CREATE TABLE IF NOT EXISTS story_state (last_seq BIGINT, state BLOB)""",
+    # a unit whose stage raised: done (not retried), with no rows but the article's bare facts
+    """CREATE TABLE IF NOT EXISTS stage_errors (stage VARCHAR NOT NULL, unit VARCHAR NOT NULL, error VARCHAR)""",
 ]
 
 # Tables keyed by a candidate pair (a_id, b_id): rows of a pair that is no longer a candidate are dropped.

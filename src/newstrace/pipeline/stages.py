@@ -17,8 +17,8 @@ from . import codec
 if TYPE_CHECKING:
     from ..stories import StoryClusterer
 
-__all__ = ["ArticleRows", "PairRows", "article_stage", "candidate_stage", "cluster_stories", "fingerprint_stage", "pair_key",
-           "pair_stage", "provenance_stage", "story_stage"]
+__all__ = ["ArticleRows", "PairRows", "article_stage", "article_stage_safe", "candidate_stage", "cluster_stories", "fingerprint_stage", "pair_key",
+           "pair_stage", "pair_stage_safe", "provenance_stage", "story_stage"]
 
 
 def pair_key(a_id: str, b_id: str) -> str:
@@ -61,6 +61,7 @@ class ArticleRows:
     quotes: list[tuple] = field(default_factory=list)
     credits: list[tuple] = field(default_factory=list)
     facts: tuple = ()
+    errors: list[tuple] = field(default_factory=list)  # rows of ``stage_errors``
 
 
 def article_stage(a: Article) -> ArticleRows:
@@ -93,6 +94,24 @@ def _index(quotes: list[Quote], q: Quote) -> int | None:
     return quotes.index(q) if q in quotes else None
 
 
+def article_stage_safe(a: Article) -> ArticleRows:
+    """:func:`article_stage`, or, when it raises, the article with no quotations or credits and the error noted
+    (one odd article must not stop a corpus run; ``stage_errors`` lists it)."""
+    from ..provenance import ArticleFacts
+    from ..stories import StoryFeatures, article_story_features
+
+    try:
+        return article_stage(a)
+    except Exception as e:  # noqa: BLE001 (recorded, not hidden)
+        err = ("article", a.id, f"{type(e).__name__}: {e}")
+    try:
+        feats = article_story_features(a)
+    except Exception:  # noqa: BLE001
+        feats = StoryFeatures(a.id, {}, {})
+    facts = ArticleFacts(a.id, length=len(a.text), published=a.published)
+    return ArticleRows(a.id, facts=(a.id, codec.facts_to(facts), codec.features_to(feats)), errors=[err])
+
+
 @dataclass
 class PairRows:
     """What the pair stage found for one candidate pair (each list may be empty)."""
@@ -103,6 +122,7 @@ class PairRows:
     passages: list[tuple] = field(default_factory=list)
     quote_matches: list[tuple] = field(default_factory=list)
     pair_links: list[tuple] = field(default_factory=list)
+    errors: list[tuple] = field(default_factory=list)  # rows of ``stage_errors``
 
 
 def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quote], facts_a: str, facts_b: str
@@ -132,6 +152,15 @@ def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quo
         lk = decide(codec.facts_from(facts_a), codec.facts_from(facts_b), pf)
         out.pair_links.append((a.id, b.id, codec.link_to(lk), codec.pair_to(pf)))
     return out
+
+
+def pair_stage_safe(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quote], facts_a: str,
+                    facts_b: str) -> PairRows:
+    """:func:`pair_stage`, or, when it raises, no rows for the pair and the error noted."""
+    try:
+        return pair_stage(a, b, quotes_a, quotes_b, facts_a, facts_b)
+    except Exception as e:  # noqa: BLE001 (recorded, not hidden)
+        return PairRows(a.id, b.id, errors=[("pair", pair_key(a.id, b.id), f"{type(e).__name__}: {e}")])
 
 
 def provenance_stage(pair_links: Iterable[tuple[str, str, str, str]]) -> list[tuple]:

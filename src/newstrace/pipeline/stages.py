@@ -17,8 +17,8 @@ from . import codec
 if TYPE_CHECKING:
     from ..stories import StoryClusterer
 
-__all__ = ["ArticleRows", "PairRows", "article_stage", "article_stage_safe", "candidate_stage", "cluster_stories", "fingerprint_stage", "pair_key",
-           "pair_stage", "pair_stage_safe", "provenance_stage", "story_stage"]
+__all__ = ["ArticleRows", "PairRows", "article_stage", "article_stage_safe", "candidate_stage", "cluster_stories",
+           "fingerprint_stage", "pair_key", "pair_stage", "pair_stage_safe", "provenance_stage", "story_stage"]
 
 
 def pair_key(a_id: str, b_id: str) -> str:

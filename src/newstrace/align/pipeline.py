@@ -24,36 +24,35 @@ def _span_chars(c: Cluster, a: Prepared, b: Prepared) -> tuple[int, int]:
     return (int(a.sent_spans[c.a1, 1] - a.sent_spans[c.a0, 0]), int(b.sent_spans[c.b1, 1] - b.sent_spans[c.b0, 0]))
 
 
-def _jumps(c: Cluster, long_side: int, sim: SentenceSim) -> float:
-    """Share of steps from sentence to sentence of the short text whose best partners jump over sentences of
-    the long text. A summary draws consecutive sentences from all over the long text; a copy runs side by side.
-    """
-    short = 1 - long_side
+def _best_pairs(c: Cluster, short: int, sim: SentenceSim) -> np.ndarray:
+    """Each short-side sentence of a cluster with its most similar partner (seeds, in short-side order)."""
     cos = sim.cos[c.seeds[:, 0], c.seeds[:, 1]]
-    order = np.lexsort((-cos, c.seeds[:, short]))
-    s = c.seeds[order]
-    best = s[np.r_[True, s[1:, short] != s[:-1, short]]]  # each short-side sentence with its best partner
-    if len(best) < 2:
-        return 0.0
-    return float((np.abs(np.diff(best[:, long_side])) > 1).mean())
+    s = c.seeds[np.lexsort((-cos, c.seeds[:, short]))]
+    return s[np.r_[True, s[1:, short] != s[:-1, short]]]
+
+
+def _is_summary(c: Cluster, long_side: int, a: Prepared, b: Prepared, sim: SentenceSim, s: AlignSettings) -> bool:
+    """Read on each short-side sentence's best partner: seeds in ``summary_seeds`` short sentences or more, a
+    long side ``summary_ratio`` times the short one, and either reworded pairs or partners that jump about the
+    long text (a summary draws consecutive sentences from all over it; a copy runs side by side)."""
+    best = _best_pairs(c, 1 - long_side, sim)
+    if len(best) < s.summary_seeds:
+        return False
+    la, lb = _span_chars(Cluster.of(best), a, b)
+    long, short = (la, lb) if long_side == 0 else (lb, la)
+    if long < s.summary_ratio * short:
+        return False
+    jumps = float((np.abs(np.diff(best[:, long_side])) > 1).mean())
+    return seed_word_similarity(a, b, best) < s.summary_max_word_sim or jumps >= s.summary_jumps
 
 
 def _summaries(sd: np.ndarray, a: Prepared, b: Prepared, sim: SentenceSim, s: AlignSettings) -> list[Cluster]:
-    """Clusters that read as a summary of one side by the other, decided from the pair itself: clustered with
-    ``summary_gap`` on the long side, at least ``summary_seeds`` seeds, the long side ``summary_ratio`` times the
-    short one, and either reworded seeds or seeds that jump about the long text (an extractive summary copies
-    sentences, but from all over the text)."""
+    """Clusters that read as a summary of one side by the other (:func:`_is_summary`), decided from the pair
+    itself, clustered with ``summary_gap`` on the long side."""
     out: list[Cluster] = []
     for side in (0, 1):
         ga, gb = (s.summary_gap, s.gap) if side == 0 else (s.gap, s.summary_gap)
-        for c in _clusters(sd, a, b, sim, ga, gb, s):
-            if len(c.seeds) < s.summary_seeds:
-                continue
-            la, lb = _span_chars(c, a, b)
-            long, short = (la, lb) if side == 0 else (lb, la)
-            reworded = seed_word_similarity(a, b, c.seeds) < s.summary_max_word_sim
-            if long >= s.summary_ratio * short and (reworded or _jumps(c, side, sim) >= s.summary_jumps):
-                out.append(c)
+        out += [c for c in _clusters(sd, a, b, sim, ga, gb, s) if _is_summary(c, side, a, b, sim, s)]
     return resolve_overlaps(out, sim)
 
 

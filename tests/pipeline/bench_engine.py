@@ -1,27 +1,40 @@
 """Throughput of the local engine on the invented corpus: a full run, then an incremental add.
 
-Usage: .venv/bin/python tests/pipeline/bench_engine.py N_ARTICLES N_ADDED WORKERS  (not a test; writes
-/tmp/bench.duckdb). Example: tests/pipeline/bench_engine.py 1000 40 2
+Usage (not a test; writes /tmp/bench.duckdb):
+    .venv/bin/python tests/pipeline/bench_engine.py N_ARTICLES N_ADDED WORKERS    e.g. 1000 40 2
 """
+
+from __future__ import annotations
+
 import os
 import resource
 import sys
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen import corpus
-from newstrace.store import Store
-from newstrace.pipeline import run_pipeline, EngineSettings
-def main():
-    n, add, workers = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    arts = corpus(n // 4 + add // 4, seed=5)
-    base, extra = arts[: n], arts[n: n + add]
-    db = "/tmp/bench.duckdb"
-    if os.path.exists(db): os.remove(db)
-    with Store(db) as s:
+
+from gen import corpus  # noqa: E402
+
+from newstrace.pipeline import EngineSettings, run_pipeline  # noqa: E402
+from newstrace.store import Store  # noqa: E402
+
+DB = "/tmp/bench.duckdb"
+
+
+def main() -> None:
+    n, add, workers = (int(x) for x in sys.argv[1:4])
+    arts = corpus(n // 4 + add // 4 + 1, seed=5)
+    base, extra = arts[:n], arts[n:n + add]
+    if os.path.exists(DB):
+        os.remove(DB)
+    with Store(DB) as s:
         s.add_articles(base)
-        r = run_pipeline(s, settings=EngineSettings(workers=workers)); print("full", r, f"{r.articles / r.seconds:.1f} articles/s")
+        full = run_pipeline(s, settings=EngineSettings(workers=workers))
+        print("full", full, f"{full.articles / full.seconds:.1f} articles/s")
         s.add_articles(extra)
-        r2 = run_pipeline(s, settings=EngineSettings(workers=workers)); print("add", r2, f"ratio {r2.seconds / r.seconds:.3f}")
-    print("peak RSS MB (self)", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        more = run_pipeline(s, settings=EngineSettings(workers=workers))
+        print("add", more, f"time ratio to the full run {more.seconds / full.seconds:.3f}")
+    print("peak RSS of this process (MB)", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+
 
 if __name__ == "__main__":
     main()

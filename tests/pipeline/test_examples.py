@@ -110,3 +110,16 @@ def test_tree_output(traced: tuple) -> None:
 def test_trace_without_paths_needs_a_store(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["trace", "--db", str(tmp_path / "none.duckdb")])
     assert res.exit_code == 2 and not (tmp_path / "none.duckdb").exists()
+
+
+def test_graphml(traced: tuple, tmp_path: Path) -> None:
+    import networkx as nx
+
+    db, _, ids = traced
+    out = tmp_path / "g.graphml"
+    res = CliRunner().invoke(app, ["trace", "--db", str(db), "--workers", "1", "--graphml", str(out)])
+    assert res.exit_code == 0, res.output
+    g = nx.read_graphml(out)
+    assert set(ids.values()) <= set(g.nodes)
+    edge = g.edges[ids["Northshore Wire"], ids["Coastline Daily"]]
+    assert edge["credited"] is False and edge["direction"] in ("a->b", "b->a")

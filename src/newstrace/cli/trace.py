@@ -118,6 +118,7 @@ def trace(
     db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB store (results are kept in it)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per link, then one per story."),
     workers: int = typer.Option(0, "--workers", help="Worker processes (0: all cores, 1: no pool)."),
+    graphml: Optional[Path] = typer.Option(None, "--graphml", help="Also write the provenance graph as GraphML."),
 ) -> None:
     """Ingest PATHs, then find reuse, quotations, provenance and stories across the store; print the trees.
 
@@ -143,6 +144,11 @@ def trace(
             report = run_pipeline(store, settings=EngineSettings(workers=workers), on_progress=progress)
             bar.stop()
             _print(store, as_json)
+            if graphml is not None:
+                from ..pipeline.results import provenance_graph
+                from ..provenance import write_graphml
+
+                write_graphml(provenance_graph(store), str(graphml))
     except NewstraceError as e:
         fail(e)
     if not as_json:

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..store import EXPORT_FORMATS, Store
 
-__all__ = ["EXPORTABLE", "export_table", "link_json", "load_links", "load_stories", "story_json"]
+__all__ = ["EXPORTABLE", "export_table", "link_json", "load_links", "load_stories", "provenance_graph", "story_json"]
 
 _LINK_COLS = ("a_id", "b_id", "source", "derived", "direction", "confidence", "credited", "churn", "common_source",
               "evidence", "untaken", "fresh_quotes")
@@ -69,3 +69,17 @@ def export_table(store: Store, table: str, out: str | os.PathLike[str], *, forma
         for row in tab.to_pylist():
             f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     return tab.num_rows
+
+
+def provenance_graph(store: Store):  # type: ignore[no-untyped-def]
+    """The provenance graph of the whole store (:func:`newstrace.provenance.story_graph` over every link; each
+    story is one connected part), with every article as a node."""
+    from ..provenance import Evidence, Link, story_graph
+    from . import codec
+
+    links = [Link(r["a_id"], r["b_id"], r["direction"], r["confidence"],
+                  tuple(Evidence(e["kind"], e["detail"], e["weight"]) for e in r["evidence"]), r["credited"],
+                  r["churn"], r["common_source"]) for r in load_links(store)]
+    facts = [codec.facts_from(f) for (f,) in store.con.execute(
+        "SELECT f.facts FROM article_facts f JOIN articles a ON a.id = f.article_id ORDER BY a.seq").fetchall()]
+    return story_graph(links, articles=facts)

@@ -95,14 +95,16 @@ def match_sentences(a: str, b: str) -> tuple[tuple[int, ...], ...]:
     return tuple(out)
 
 
-def article_facts(article: "Article", *, table: object | None = None) -> ArticleFacts:
-    """The :class:`ArticleFacts` of an article, with its credits and quotations found by :mod:`newstrace.quotes`."""
-    from ..quotes import credits, default_table, quotes
+def article_facts(article: "Article", *, table: object | None = None, quotes: list | None = None,
+                  credits: list | None = None) -> ArticleFacts:
+    """The :class:`ArticleFacts` of an article, with its credits and quotations found by :mod:`newstrace.quotes`
+    (``quotes`` / ``credits``: found already, to reuse that work)."""
+    from ..quotes import credits as find_credits, default_table, quotes as find_quotes
     from ..quotes.match import quote_units
 
     tab = table or default_table()
-    found = credits(article, tab)
-    units = quote_units(article.text, quotes(article))
+    found = credits if credits is not None else find_credits(article, tab)
+    units = quote_units(article.text, quotes if quotes is not None else find_quotes(article))
     names = {c.outlet for c in found}
     return ArticleFacts(
         id=article.id, length=len(article.text),
@@ -114,8 +116,10 @@ def article_facts(article: "Article", *, table: object | None = None) -> Article
         credit_spans=tuple((c.outlet, c.span.start, c.span.end) for c in found))
 
 
-def pair_facts(a: "Article", b: "Article") -> PairFacts:
-    """The :class:`PairFacts` of two articles: alignment passages and matched quotations."""
+def pair_facts(a: "Article", b: "Article", *, quotes_a: list | None = None, quotes_b: list | None = None,
+               matches: list | None = None) -> PairFacts:
+    """The :class:`PairFacts` of two articles: alignment passages and matched quotations (``quotes_a`` /
+    ``quotes_b``: each article's quotations, or ``matches``: ``match_quotes(a, b, ...)``, to reuse that work)."""
     from ..align import align_texts
     from ..quotes import match_quotes
     from ..quotes.match import _norm, _WORD
@@ -123,7 +127,7 @@ def pair_facts(a: "Article", b: "Article") -> PairFacts:
     passages = tuple((p.a_start, p.a_end, p.b_start, p.b_end, str(p.kind), float(p.similarity))
                      for p in align_texts(a.text, b.text))
     facts = []
-    for m in match_quotes(a, b):
+    for m in matches if matches is not None else match_quotes(a, b, quotes_a, quotes_b):
         wa = [_norm(w) for w in _WORD.findall(a.text, m.a_span.start, m.a_span.end)]
         wb = [_norm(w) for w in _WORD.findall(b.text, m.b_span.start, m.b_span.end)]
         rel = quote_relation(wa, wb, fallback=m.match)

@@ -109,11 +109,43 @@ def _article(x: Article | str, name: str) -> Article:
     raise InputError(f"compare() takes texts or Articles, got {type(x).__name__} for {name}")
 
 
-def compare(a: Article | str, b: Article | str, *, settings: AlignSettings = DEFAULTS) -> Reuse:
-    """The passages B and A share (verbatim runs, quotations, edited and paraphrased sentences)."""
+def compare(a: Article | str, b: Article | str, *, settings: AlignSettings = DEFAULTS, full: bool = True) -> Reuse:
+    """What A and B share and what it means.
+
+    The passages (verbatim runs, quotations, edited and paraphrased sentences) always; with ``full`` (default)
+    also the shared quotations (``quotes``), story similarity (``story_similarity``, ``same_story``) and the
+    provenance decision (``direction``, ``confidence``, ``evidence``, ``credited``, ``churn``, plus ``source``,
+    ``derived``, ``common_source``, ``untaken`` and ``fresh_quotes`` as source-offset spans of the derived text).
+    """
     aa, bb = _article(a, "a"), _article(b, "b")
     passages = segments(prepare(aa.text), prepare(bb.text), settings)
-    return Reuse(aa, bb, tuple(passages))
+    r = Reuse(aa, bb, tuple(passages))
+    return r.with_fields(**_meaning(aa, bb)) if full else r
+
+
+def _meaning(a: Article, b: Article) -> dict[str, Any]:
+    """The quotation, story and provenance fields of :func:`compare` (each computed once, from shared facts)."""
+    from .provenance import article_facts, link, pair_facts
+    from .quotes import match_quotes, quotes
+    from .stories import story_similarity
+
+    qa, qb = quotes(a), quotes(b)
+    matches = match_quotes(a, b, qa, qb)
+    lk = link(a, b, facts_a=article_facts(a), facts_b=article_facts(b), pair=pair_facts(a, b))
+    sim = story_similarity(a, b)
+    from .stories import DEFAULT_STORY_SETTINGS
+
+    derived = {lk.a: a, lk.b: b}.get(lk.derived or "")
+    spans = (lambda xs: [list(derived.span_to_source(s, e)) for s, e in sorted(set(xs))]) if derived else (lambda xs: [])
+    return {
+        "quotes": [m.to_json(a, b) for m in matches],
+        "story_similarity": round(sim, 4), "same_story": sim >= DEFAULT_STORY_SETTINGS.threshold,
+        "direction": lk.direction, "confidence": round(lk.confidence, 3),
+        "evidence": [e.to_json() for e in lk.evidence], "credited": lk.credited,
+        "churn": None if lk.churn is None else round(lk.churn, 3),
+        "source": lk.source, "derived": lk.derived, "common_source": lk.common_source,
+        "untaken": spans(lk.untaken), "fresh_quotes": spans(lk.fresh_quotes),
+    }
 
 
 def read_article(path: str) -> Article:

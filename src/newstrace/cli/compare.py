@@ -41,6 +41,53 @@ def render(r: Reuse) -> Table:
     return t
 
 
+def _op(d: dict) -> str:
+    """One word-level edit as text: -deleted +inserted, or deleted→inserted."""
+    if d.get("op") == "delete":
+        return f"-[{d['a']}]"
+    if d.get("op") == "insert":
+        return f"+[{d['b']}]"
+    return f"[{d.get('a', '')}]→[{d.get('b', '')}]"
+
+
+def _who(side: dict) -> str:
+    sp = side.get("speaker") or {}
+    return sp.get("name") or sp.get("text") or "(no speaker)"
+
+
+def render_meaning(r: Reuse) -> list:
+    """Story, provenance and shared-quotation summaries of a full comparison (empty when not computed)."""
+    f = r.fields
+    if "direction" not in f:
+        return []
+    a_name, b_name = r.a.outlet or "A", r.b.outlet or "B"
+    head = Text()
+    head.append(f"story similarity {f['story_similarity']:.2f} · ")
+    head.append("same story" if f["same_story"] else "different stories", style="bold")
+    verdict = {"a->b": f"B derives from A ({a_name} → {b_name})", "b->a": f"A derives from B ({b_name} → {a_name})",
+               "common-source": "both took from a common source" + (f": {f['common_source']}" if f["common_source"]
+                                                                      else ""),
+               "unknown": "direction unknown"}[f["direction"]]
+    head.append(f"\nprovenance: {verdict}, confidence {f['confidence']:.2f}")
+    if f["credited"] is not None:
+        head.append(" · " + ("credited" if f["credited"] else "UNCREDITED"), style="green" if f["credited"] else "red")
+    if f["churn"] is not None:
+        head.append(f" · churn {f['churn']:.0%}")
+    for e in f["evidence"]:
+        head.append(f"\n  · {e['kind']}: {e['detail']}", style="dim")
+    parts: list = [head]
+    if f.get("quotes"):
+        t = Table(title="quotations in both", show_lines=False)
+        for col in ("match", "speaker in A", "speaker in B", "quotation (B)", "diff"):
+            t.add_column(col, overflow="fold")
+        for q in f["quotes"]:
+            diff = " ".join(_op(d) for d in q["diff"] or [])
+            t.add_row(q["match"] + (" [red]MISATTRIBUTED[/red]" if q["misattributed"] else ""), _who(q["a"]),
+                      _who(q["b"]), Text(_excerpt(q["b"]["quoted"]["text"])), Text(_excerpt(diff)))
+        parts.append(t)
+    return parts
+
+
 @app.command()
 def compare(
     a: str = typer.Argument(..., help="First article: a file in any format the readers take, or '-'."),
@@ -63,3 +110,5 @@ def compare(
         typer.echo(json.dumps(r.to_json(), ensure_ascii=False))
     else:
         out.print(render(r))
+        for part in render_meaning(r):
+            out.print(part)

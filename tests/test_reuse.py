@@ -16,7 +16,11 @@ OTHER = "Tickets for the chess championship sold out within an hour of going on 
 def test_compare_texts_json_shape_and_shares():
     r = compare(OTHER + " " + STORY, STORY)
     j = r.to_json()
-    assert set(j) == {"a", "b", "passages", "reuse"}
+    assert {"a", "b", "passages", "reuse"} <= set(j)
+    assert {"quotes", "story_similarity", "same_story", "direction", "confidence", "evidence", "credited",
+            "churn"} <= set(j)
+    assert j["direction"] in {"a->b", "b->a", "common-source", "unknown"} and j["same_story"] is True
+    assert set(compare(OTHER + " " + STORY, STORY, full=False).to_json()) == {"a", "b", "passages", "reuse"}
     assert set(j["a"]) == {"id", "title", "outlet", "published"}
     assert j["passages"] and set(j["passages"][0]) == {"a_start", "a_end", "b_start", "b_end", "kind", "similarity"}
     assert all(p["kind"] == "verbatim" for p in j["passages"])

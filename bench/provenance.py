@@ -48,6 +48,9 @@ OUTLETS = ["Lakeside Post", "Valley Herald", "Capital Journal", "Coastal Tribune
 AGENCIES = ["Reuters", "Associated Press", "AFP"]
 P_CREDIT, P_CREDIT_WIRE, P_UNKNOWN_OUTLET, P_LOSE_DATE = 0.6, 0.75, 0.15, 0.1
 P_REWRITE, P_CUT_QUOTE = 0.3, 0.25
+# Partial reuse (the commonest real case): a share of the derived articles take whole paragraphs, nearly verbatim,
+# now and then with a sentence cut from inside, and interleave paragraphs of their own between them.
+P_PARTIAL, P_REWRITE_PARTIAL, P_CUT_IN_PARA = 0.5, 0.1, 0.3
 SYNONYMS = {"said": "stated", "says": "states", "told": "informed", "however": "but", "because": "since",
             "also": "additionally", "people": "individuals", "help": "assist", "start": "begin", "show": "reveal",
             "many": "numerous", "try": "attempt", "need": "require", "important": "key", "big": "large",
@@ -63,6 +66,7 @@ class Doc:
     outlet: str  # the true outlet
     visible_outlet: str | None
     published: dt.datetime | dt.date | None
+    partial: bool = False  # derived by partial reuse (whole paragraphs, own ones interleaved)
 
 
 @dataclass
@@ -134,8 +138,45 @@ def _credit(paras: list[str], name: str, agency: bool, rng: random.Random) -> li
     return paras
 
 
-def derive(src: list[str], donor: list[str], rng: random.Random, credit: str | None, agency: bool) -> list[str]:
-    """A rewritten, abridged, extended copy of ``src`` (paragraphs), crediting ``credit`` when given."""
+def _own(donor: list[str], share: float, rng: random.Random) -> list[str]:
+    """Consecutive paragraphs of ``donor`` from a random start, about ``share`` characters in all."""
+    start = rng.randrange(len(donor))
+    own: list[str] = []
+    for p in donor[start:] + donor[:start]:
+        if sum(len(x) for x in own) >= share:
+            break
+        own.append(p)
+    return own
+
+
+def derive_partial(src: list[str], donor: list[str], rng: random.Random, credit: str | None,
+                   agency: bool) -> list[str]:
+    """Partial reuse of ``src``: some whole paragraphs nearly verbatim (a sentence now and then cut from inside),
+    with paragraphs of the desk's own (new quotations, new speakers) interleaved between them."""
+    keep = rng.uniform(0.3, 0.7)
+    kept = [i for i in range(len(src)) if rng.random() < keep]
+    if len(kept) < 2:
+        kept = sorted(rng.sample(range(len(src)), 2))
+    out = []
+    for i in kept:
+        sents = [src[i][s:e] for s, e in sentences(src[i])]
+        if len(sents) >= 2 and rng.random() < P_CUT_IN_PARA:
+            del sents[rng.randrange(len(sents))]
+        sents = [_rewrite(x, rng) if rng.random() < P_REWRITE_PARTIAL else x for x in sents]
+        sents = [_cut_quote(x, rng) if rng.random() < P_CUT_QUOTE else x for x in sents]
+        out.append(" ".join(sents))
+    own = _own(donor, rng.uniform(0.4, 1.0) * sum(len(p) for p in out), rng)
+    for p in own:
+        out.insert(rng.randrange(len(out) + 1), p)
+    return _credit(out, credit, agency, rng) if credit else out
+
+
+def derive(src: list[str], donor: list[str], rng: random.Random, credit: str | None, agency: bool,
+           partial: bool = False) -> list[str]:
+    """A rewritten, abridged, extended copy of ``src`` (paragraphs), crediting ``credit`` when given; a partial
+    reuse instead when ``partial`` (:func:`derive_partial`)."""
+    if partial:
+        return derive_partial(src, donor, rng, credit, agency)
     keep = rng.uniform(0.45, 0.9)
     out = []
     for para in src:
@@ -151,13 +192,7 @@ def derive(src: list[str], donor: list[str], rng: random.Random, credit: str | N
             kept.append(sent)
         if kept:
             out.append(" ".join(kept))
-    own_share = rng.uniform(0.1, 0.45) * sum(len(p) for p in out)
-    start = rng.randrange(len(donor))
-    own = []
-    for p in donor[start:] + donor[:start]:
-        if sum(len(x) for x in own) >= own_share:
-            break
-        own.append(p)
+    own = _own(donor, rng.uniform(0.1, 0.45) * sum(len(p) for p in out), rng)
     where = rng.random()
     if where < 0.4:
         out = own[:1] + out + own[1:]
@@ -194,9 +229,11 @@ class Generator:
 
     def _child(self, parent: Doc, parent_paras: list[str], mode: str) -> tuple[Doc, list[str]]:
         credit = parent.outlet if self.rng.random() < P_CREDIT else None
-        paras = derive(parent_paras, self.rng.choice(self.texts), self.rng, credit, False)
+        partial = self.rng.random() < P_PARTIAL
+        paras = derive(parent_paras, self.rng.choice(self.texts), self.rng, credit, False, partial)
         outlet = self.rng.choice([o for o in OUTLETS if o != parent.outlet])
         child = self._doc(paras, self._later(parent.published, mode), outlet)
+        child.partial = partial
         self.truths.append(Truth(parent.id, child.id, "direct", parent.outlet in child.text))
         return child, paras
 
@@ -211,8 +248,10 @@ class Generator:
             copies = []
             for outlet in self.rng.sample(OUTLETS, self.rng.choice([2, 3])):  # one copy per outlet
                 credit = agency if self.rng.random() < P_CREDIT_WIRE else None
-                paras = derive(src_paras, self.rng.choice(self.texts), self.rng, credit, True)
+                partial = self.rng.random() < P_PARTIAL
+                paras = derive(src_paras, self.rng.choice(self.texts), self.rng, credit, True, partial)
                 copies.append(self._doc(paras, self._later(base, mode), outlet))
+                copies[-1].partial = partial
             self._siblings(copies, absent=True)
             return
         src = self._doc(src_paras, base)

@@ -10,7 +10,8 @@ import pytest
 
 from newstrace import Article
 from newstrace.provenance import (ArticleFacts, Link, PairFacts, ProvenanceSettings, QuoteFact, article_facts,
-                                  decide, graph_json, link, quote_relation, story_graph, write_graphml)
+                                  decide, graph_json, link, pair_facts, quote_relation, story_graph,
+                                  write_graphml)
 from newstrace.provenance.facts import match_sentences
 
 D = dt.date(2024, 3, 5)
@@ -67,8 +68,30 @@ def test_containment_and_interleaving_decide_undated_pairs() -> None:
     lk = decide(facts("a", 500), facts("b", 300), pair_keeping([0, 2, 4]))
     assert lk.direction == "a->b"
     kinds = {e.kind for e in lk.evidence}
-    assert {"containment", "added-material"} <= kinds
+    assert {"containment", "cut-material"} <= kinds  # no paragraph breaks known: every stretch counts as cut
     assert lk.churn == pytest.approx(0.9)
+
+
+def _paragraphs(n: int) -> tuple[tuple[int, int], ...]:
+    """Breaks after each 100-character paragraph: paragraphs [0, 98), [100, 198), ..."""
+    return tuple((i * 100 + 98, i * 100 + 100) for i in range(n))
+
+
+def test_whole_paragraphs_on_both_sides_are_partial_reuse_not_a_common_source() -> None:
+    # A: ten one-sentence paragraphs. B took paragraphs 0, 2, 4, 6, 8 whole and put one of its own after each
+    # of the first four: both sides hold four whole paragraphs the other lacks.
+    sents = tuple((i * 200, i * 200 + 98, i * 200, i * 200 + 98) for i in range(5))
+    pair = PairFacts(sentences=sents, breaks_a=_paragraphs(10), breaks_b=_paragraphs(10))
+    lk = decide(facts("a", 1000, published=D), facts("b", 1000, published=D + dt.timedelta(days=2)), pair)
+    assert lk.direction == "a->b"
+    assert not any(e.kind == "common-material" for e in lk.evidence)
+    # the same shared stretches, but each side's unshared sentences sit inside shared paragraphs (one paragraph
+    # of 200 characters per shared sentence): each kept material of a common original the other cut
+    inside = PairFacts(sentences=sents, breaks_a=tuple((i * 200 + 198, i * 200 + 200) for i in range(5)),
+                       breaks_b=tuple((i * 200 + 198, i * 200 + 200) for i in range(5)))
+    cs = decide(facts("a", 1000, published=D), facts("b", 1000, published=D + dt.timedelta(days=2)), inside)
+    assert cs.direction == "common-source"
+    assert any(e.kind == "common-material" for e in cs.evidence)
 
 
 def test_quote_truncation_points_from_the_whole_quote_to_the_cut_one() -> None:
@@ -183,6 +206,35 @@ def test_seeds_second_article_derives_from_the_first(seeds: tuple[Path, Path]) -
     assert "shared-quotes" in kinds
     fresh = " ".join(b.text[s:e] for s, e in lk.fresh_quotes)
     assert "birth of a new Palestine" in fresh and "lost confidence in itself" in fresh
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_examples_corpus_relations() -> None:
+    """The demo corpus (examples/README.md): wire -> Evening Post credited, wire -> Coastline Daily uncredited,
+    wire -> Maritime Ledger uncredited partial reuse, the County Herald linked to none."""
+    import itertools
+
+    import newstrace
+    from newstrace.provenance import resolve_in_corpus
+
+    arts = {a.outlet: a for a in newstrace.read(str(EXAMPLES))}
+    wire, herald = arts["Northshore Wire"], arts["The County Herald"]
+    pairs, links = {}, []
+    for a, b in itertools.combinations(arts.values(), 2):
+        pf = pair_facts(a, b)
+        if pf.passages or pf.quotes:  # as the pipeline does: only pairs with reuse or shared quotations
+            pairs[a.id, b.id] = pf
+            links.append(link(a, b, pair=pf))
+    by_pair = {frozenset((lk.a, lk.b)): lk for lk in resolve_in_corpus(links, pairs)}
+    for outlet, credited in (("Varrow Evening Post", True), ("Coastline Daily", False),
+                             ("The Maritime Ledger", False)):
+        lk = by_pair[frozenset((wire.id, arts[outlet].id))]
+        assert (lk.source, lk.derived, lk.credited) == (wire.id, arts[outlet].id, credited), outlet
+    ledger = by_pair[frozenset((wire.id, arts["The Maritime Ledger"].id))]
+    assert ledger.churn < 0.7 and ledger.fresh_quotes  # partial: its own quotations beside the wire's
+    assert not any(herald.id in k for k in by_pair)
 
 
 def test_in_corpus_common_source_tells_siblings_from_a_chain() -> None:

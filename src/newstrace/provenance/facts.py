@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Sequence
 
 from .kernel import decide
@@ -10,7 +11,7 @@ from .model import DEFAULT_PROVENANCE, ArticleFacts, Link, PairFacts, Provenance
 if TYPE_CHECKING:
     from ..model import Article
 
-__all__ = ["article_facts", "link", "match_sentences", "pair_facts", "quote_relation"]
+__all__ = ["article_facts", "link", "match_sentences", "pair_facts", "paragraph_breaks", "quote_relation"]
 
 
 # Shared quotation cores shorter than this many words are too common to show that two cuts came from one quote.
@@ -95,6 +96,18 @@ def match_sentences(a: str, b: str) -> tuple[tuple[int, ...], ...]:
     return tuple(out)
 
 
+_BREAK = re.compile(r"\s*\n\s*")
+
+
+def paragraph_breaks(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` of each run of whitespace that holds a line break: the paragraph boundaries of ``text``.
+
+    >>> paragraph_breaks("One. Two.\\n\\nThree.")
+    ((9, 11),)
+    """
+    return tuple((m.start(), m.end()) for m in _BREAK.finditer(text))
+
+
 def article_facts(article: "Article", *, table: object | None = None, quotes: list | None = None,
                   credits: list | None = None) -> ArticleFacts:
     """The :class:`ArticleFacts` of an article, with its credits and quotations found by :mod:`newstrace.quotes`
@@ -135,7 +148,8 @@ def pair_facts(a: "Article", b: "Article", *, quotes_a: list | None = None, quot
             continue  # a few common words in two different quotations
         facts.append(QuoteFact(m.a_span.start, m.a_span.end, m.b_span.start, m.b_span.end, rel,  # type: ignore
                                m.b.name or m.a.name))
-    return PairFacts(passages=passages, quotes=tuple(facts), sentences=match_sentences(a.text, b.text))
+    return PairFacts(passages=passages, quotes=tuple(facts), sentences=match_sentences(a.text, b.text),
+                     breaks_a=paragraph_breaks(a.text), breaks_b=paragraph_breaks(b.text))
 
 
 def link(a: "Article", b: "Article", *, facts_a: ArticleFacts | None = None, facts_b: ArticleFacts | None = None,

@@ -102,21 +102,39 @@ def _credits_outlet(deriving: ArticleFacts, source: ArticleFacts) -> str:
     return ""
 
 
-def _taken(pair: PairFacts) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Spans of A and of B that the two share: matched sentences (or passages when none) and quotations."""
+def _taken(pair: PairFacts, min_similarity: float = 0.0) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of A and of B that the two share: matched sentences (or passages when none) and quotations;
+    sentence pairs below ``min_similarity`` (when known) left out."""
     if pair.sentences:
-        a_spans = [(p[0], p[1]) for p in pair.sentences]
-        b_spans = [(p[2], p[3]) for p in pair.sentences]  # p[4:] (similarity, trim) are optional
+        sents = [p for p in pair.sentences if len(p) < 5 or p[4] >= min_similarity]  # p[4:] are optional
+        a_spans = [(p[0], p[1]) for p in sents]
+        b_spans = [(p[2], p[3]) for p in sents]
     else:
         a_spans = [(p[0], p[1]) for p in pair.passages]
         b_spans = [(p[2], p[3]) for p in pair.passages]
     return a_spans + [(q.a_start, q.a_end) for q in pair.quotes], b_spans + [(q.b_start, q.b_end) for q in pair.quotes]
 
 
-def _interior_gaps(spans: Sequence[tuple[int, int]]) -> int:
-    """Stretches of at least MIN_UNTAKEN_CHARS inside the shared stretch that the other article lacks."""
+def _at_break(pos: int, breaks: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``pos`` sits on a paragraph boundary (within BREAK_SLACK characters of one)."""
+    return any(r0 - BREAK_SLACK <= pos <= r1 + BREAK_SLACK for r0, r1 in breaks)
+
+
+def _interior_gaps(spans: Sequence[tuple[int, int]], breaks: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
+    """Stretches of at least MIN_UNTAKEN_CHARS inside the shared text that the other article lacks, as
+    ``(cut, whole)``: those that share a paragraph with shared text (the other cut sentences from inside a
+    paragraph) and those made of whole paragraphs (dropped by the other, or added by this one). With no
+    ``breaks`` known every stretch counts as cut."""
     merged = _union(spans)
-    return sum(1 for (_, e), (s, _) in zip(merged, merged[1:]) if s - e >= MIN_UNTAKEN_CHARS)
+    cut = whole = 0
+    for (_, e), (s, _) in zip(merged, merged[1:]):
+        if s - e < MIN_UNTAKEN_CHARS:
+            continue
+        if breaks and _at_break(e, breaks) and _at_break(s, breaks):
+            whole += 1
+        else:
+            cut += 1
+    return cut, whole
 
 
 def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: ProvenanceSettings
@@ -133,18 +151,27 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
         w = s.trim * max(-1.0, min(1.0, trims / s.trim_full))
         out.append(Evidence("sentence-trim", f"{abs(trims)} more sentence(s) cut short in {'B' if trims > 0 else 'A'}"
                                              " than in the other", w))
-    ga, gb = _interior_gaps(a_spans), _interior_gaps(b_spans)
+    a_anchor, b_anchor = _taken(pair, s.anchor_similarity)
+    (ca, wa), (cb, wb) = _interior_gaps(a_anchor, pair.breaks_a), _interior_gaps(b_anchor, pair.breaks_b)
+    ga, gb = ca + wa, cb + wb
     cs = 0.0
     low = min(ga, gb)
-    if low >= s.interleave_common_sure or (low >= s.interleave_common_min
-                                           and low >= s.interleave_common_ratio * max(ga, gb)):
-        cs = min(s.interleave_cap, s.interleave_common + s.interleave_step * (min(ga, gb) - s.interleave_common_min))
-        out.append(Evidence("common-material", f"A has {ga} and B {gb} stretch(es) inside the shared text that the "
-                                               "other lacks: each kept material of a common original", cs))
-    elif ga != gb:
-        w = s.interleave * max(-1.0, min(1.0, (ga - gb) / s.interleave_full))
-        out.append(Evidence("added-material", f"inside the shared text A has {ga} and B {gb} stretch(es) the other "
-                                              "lacks (the source keeps what the copy dropped)", w))
+    many = low >= s.interleave_common_sure or (low >= s.interleave_common_min
+                                               and low >= s.interleave_common_ratio * max(ga, gb))
+    if many and min(ca, cb) >= s.interleave_cut_min:
+        cs = min(s.interleave_cap, s.interleave_common + s.interleave_step * (low - s.interleave_common_min))
+        out.append(Evidence("common-material", f"A has {ca} and B {cb} stretch(es) that the other cut from inside a "
+                                               f"shared paragraph ({ga} and {gb} in all): each kept material of a "
+                                               "common original", cs))
+        return out, cov_a, cov_b, cs
+    if ca != cb:
+        w = s.interleave * max(-1.0, min(1.0, (ca - cb) / s.interleave_full))
+        out.append(Evidence("cut-material", f"A has {ca} and B {cb} stretch(es) that the other cut from inside a "
+                                            "shared paragraph (the source keeps what the copy cut)", w))
+    if wa != wb and s.interleave_whole:
+        w = s.interleave_whole * max(-1.0, min(1.0, (wa - wb) / s.interleave_full))
+        out.append(Evidence("added-material", f"A has {wa} and B {wb} whole paragraph(s) inside the shared text "
+                                              "that the other lacks (dropped by the copy, or added by it)", w))
     return out, cov_a, cov_b, cs
 
 
@@ -249,6 +276,9 @@ CREDIT_LINE_RATIO = 2.0
 SAME_WORDING = 0.9
 # Evidence kinds that speak for a common source rather than for a direction.
 COMMON_KINDS = ("quote-overlap", "common-credit", "common-material")
+# A shared stretch ending (or starting) this close to a paragraph boundary ends (starts) the paragraph: a closing
+# quotation mark and full stop may lie outside a matched quotation.
+BREAK_SLACK = 3
 # Stretches of the derived article shorter than this between taken passages are joins, not added material
 # (a sentence is rarely under 40 characters).
 MIN_UNTAKEN_CHARS = 40

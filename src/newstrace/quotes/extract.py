@@ -128,7 +128,8 @@ def _rule_spans(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]
 
 _OPENERS = "“\"«„"
 _CLOSERS = "”\"»"
-_PREP = re.compile(r"^(?:to|in|of|for|with|at|on|from|by|as)\s.*?,\s+(?=\S)", re.S)
+_PREP = re.compile(r"^(?:(?:to|in|of|for|with|at|on|from|by|as)\s|(?:a|an|the)\s+\w+\s+(?:to|from|by|with)\s)"
+                   r".*,\s+(?=(?:[A-Z][\w’'.\-]*\s*){1,4}$)", re.S)
 _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
 
 
@@ -150,7 +151,7 @@ def _repair(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) ->
             continue
         out.append((role, s, e))
     out.sort(key=lambda x: x[1])
-    return _according(text, _join_paragraphs(text, out, regions))
+    return _according(text, _join_paragraphs(text, sorted(set(out), key=lambda x: (x[1], x[2])), regions))
 
 
 def _join_paragraphs(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) -> list[RoleSpan]:

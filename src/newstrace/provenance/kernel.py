@@ -178,8 +178,8 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
 def _copied_credit(name: str, a: ArticleFacts, b: ArticleFacts, pair: PairFacts) -> bool:
     """Whether one of the two credits ``name`` only inside sentences matched to sentences of the other that credit
     it too (that one's credits came along with copied text; the copy need not keep every mention). Two credit
-    lines ("X contributed to this report.") match each other on the outlet's name alone, so a sentence that is mostly its credit counts only when the two
-    are worded the same."""
+    lines ("X contributed to this report.") match each other on the outlet's name alone, so a sentence that is
+    mostly its credit counts only when the two are worded the same."""
     spans_a = [(s, e) for n, s, e in a.credit_spans if n == name]
     spans_b = [(s, e) for n, s, e in b.credit_spans if n == name]
     copied_a: set[tuple[int, int]] = set()

@@ -1,0 +1,370 @@
+"""Scale benchmark (issue 7 item 4): the local engine end to end on generated corpora with planted reuse.
+
+Usage: python bench/scale.py [--sizes 10000] [--spark-size N] [--master local[*]] [--seed 7] [--workdir DIR]
+                             [--queries 100] [--no-incremental]
+
+Corpora come from real text: the PAN 2013 source documents and the PolNeAR article texts (../shared/data), cut
+into articles of consecutive sentences (disjoint stretches, so no unplanted reuse between them) and, once those
+run out, recombined (each sentence interleaves the words of two pool sentences, so its n-grams are new). A
+quarter of the articles receive one planted passage of 100-3,000 characters from a non-host article (60%
+verbatim, 40% edited: about one word in fifteen dropped or replaced), inserted at a sentence border, dated after
+its donor. For each size the corpus is written as JSON Lines and a child process ingests it and runs the local
+engine (all cores): wall time, peak RSS (the whole process tree, sampled), articles/s, and the recall of planted
+passages >= 300 characters (found: the pair's passages cover at least half the planted span on the host side,
+in source offsets). Then: time(largest)/time(previous size); the Spark engine on the store export of
+``--spark-size`` articles and its ratio to the local engine; an incremental add of 1,000 articles to the largest
+store; ``query`` latency p50/p95 on the largest store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("NEWSTRACE_SHARED_DATA", REPO.parent / "shared" / "data"))
+SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+OUTLETS = [f"{a} {b}" for a in ("Harbor", "Valley", "Metro", "Coastal", "Prairie", "Summit") for b in
+           ("Ledger", "Courier", "Wire", "Times", "Dispatch")]  # invented outlet names
+MIN_PLANT = 300  # recall is reported for planted passages at least this long (the issue's acceptance measure)
+
+
+@dataclass
+class Plant:
+    host: str
+    donor: str
+    start: int  # host span [start, end) of the inserted passage
+    end: int
+    kind: str
+
+
+# -- corpus ------------------------------------------------------------------------------------------------
+
+
+def load_pool(data: Path = DATA) -> list[list[str]]:
+    """Sentences of each source text (PAN sources, PolNeAR texts), white space collapsed."""
+    files = sorted((data / "pan13-train" / "src").glob("*.txt")) + sorted((data / "polnear").glob("*/text/*.txt"))
+    if not files:
+        sys.exit(f"no PAN or PolNeAR texts under {data} (set NEWSTRACE_SHARED_DATA)")
+    docs = []
+    for f in files:
+        text = f.read_text(encoding="utf-8", errors="replace")
+        sents = [" ".join(s.split()) for para in text.split("\n") for s in SENT_END.split(para)]
+        sents = [s for s in sents if 20 <= len(s) <= 600]
+        if sents:
+            docs.append(sents)
+    return docs
+
+
+class Generator:
+    """Article texts: disjoint runs of real sentences first, recombined sentences after."""
+
+    def __init__(self, pool: list[list[str]], rng: random.Random):
+        self.pool, self.rng = pool, rng
+        self.flat = [s for d in pool for s in d]
+        self.doc, self.pos = 0, 0
+
+    def _target(self) -> int:
+        r = self.rng
+        return r.randint(600, 2000) if r.random() < 0.7 else r.randint(2000, 5000)
+
+    def _real(self, target: int) -> list[str] | None:
+        while self.doc < len(self.pool):
+            sents = self.pool[self.doc]
+            out: list[str] = []
+            while self.pos < len(sents) and sum(map(len, out)) < target:
+                out.append(sents[self.pos])
+                self.pos += 1
+            if self.pos >= len(sents):
+                self.doc, self.pos = self.doc + 1, 0
+            if sum(map(len, out)) >= 300:
+                return out
+        return None
+
+    def _mixed(self, target: int) -> list[str]:
+        out: list[str] = []
+        while sum(map(len, out)) < target:
+            a, b = self.rng.choice(self.flat).split(), self.rng.choice(self.flat).split()
+            words = [a[i] if i % 2 == 0 or i >= len(b) else b[i] for i in range(len(a))]
+            out.append(" ".join(words).rstrip(".!?") + ".")
+        return out
+
+    def text(self) -> str:
+        t = self._target()
+        return " ".join(self._real(t) or self._mixed(t))
+
+
+def _border(text: str, at: int) -> int:
+    m = SENT_END.search(text, min(at, len(text)))
+    return m.start() if m else len(text)
+
+
+def _passage(text: str, length: int, rng: random.Random) -> str:
+    starts = [0] + [m.end() for m in SENT_END.finditer(text)]
+    s = rng.choice([x for x in starts if x < max(1, len(text) - length)] or [0])
+    return text[s:_border(text, s + length)]
+
+
+def _edit(p: str, rng: random.Random) -> str:
+    words = p.split()
+    out = []
+    for w in words:
+        x = rng.random()
+        if x < 1 / 30:
+            continue
+        out.append(rng.choice(words) if x < 1 / 15 else w)
+    return " ".join(out)
+
+
+def make_corpus(n: int, gen: Generator, rng: random.Random, *, prefix: str = "a",
+                donors: list[dict] | None = None) -> tuple[list[dict], list[Plant]]:
+    """``n`` article records (id, outlet, published, text) and the plants in them. Donors come from ``donors``
+    (earlier records) or from this corpus' articles that receive no plant."""
+    import datetime as dt
+
+    day0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    rows = [{"id": f"{prefix}{i:07d}", "outlet": rng.choice(OUTLETS), "text": gen.text(),
+             "published": (day0 + dt.timedelta(minutes=rng.randrange(365 * 24 * 60)))} for i in range(n)]
+    hosts = set(rng.sample(range(n), n // 4))
+    pool = donors or [r for i, r in enumerate(rows) if i not in hosts]
+    plants = []
+    for h in sorted(hosts):
+        host, donor = rows[h], rng.choice(pool)
+        kind = "verbatim" if rng.random() < 0.6 else "edited"
+        p = _passage(donor["text"], rng.randint(100, 3000), rng)
+        p = p if kind == "verbatim" else _edit(p, rng)
+        at = _border(host["text"], rng.randrange(len(host["text"])))
+        host["text"] = host["text"][:at] + " " + p + " " + host["text"][at:].lstrip()
+        host["published"] = donor["published"] + dt.timedelta(hours=rng.randint(1, 48))
+        plants.append(Plant(host["id"], donor["id"], at + 1, at + 1 + len(p), kind))
+    return rows, plants
+
+
+def write_jsonl(rows: list[dict], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps({**r, "published": r["published"].isoformat()}, ensure_ascii=False) + "\n")
+
+
+# -- measuring -----------------------------------------------------------------------------------------------
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for t in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{t}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_child(*args: str) -> tuple[dict, int]:
+    """Run this script's ``--child`` mode; returns its JSON answer and the peak RSS of its process tree."""
+    p = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while p.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(p.pid))
+            time.sleep(0.5)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, _ = p.communicate()
+    th.join()
+    if p.returncode:
+        sys.exit(f"child run failed ({p.returncode})")
+    return json.loads(out.strip().splitlines()[-1]), peak[0]
+
+
+def child(jsonl: str, db: str) -> None:
+    """Ingest ``jsonl`` into ``db`` and run the local engine; print the timings as one JSON line."""
+    from newstrace.ingest import ingest
+    from newstrace.pipeline import EngineSettings, run_pipeline
+    from newstrace.store import Store
+
+    t0 = time.perf_counter()
+    with Store(db) as s:
+        ingest(jsonl, db=s)
+        t1 = time.perf_counter()
+        rep = run_pipeline(s, settings=EngineSettings())
+    t2 = time.perf_counter()
+    print(json.dumps({"ingest_s": t1 - t0, "trace_s": t2 - t1, "wall_s": t2 - t0, **rep.to_dict()}))
+
+
+def recall(db: Path, plants: list[Plant]) -> tuple[float, float, int]:
+    """(recall, mean coverage) of plants >= MIN_PLANT characters, and their number."""
+    import duckdb
+
+    want = [p for p in plants if p.end - p.start >= MIN_PLANT]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT a_id, b_id, a_src_start, a_src_end, b_src_start, b_src_end FROM passages").fetchall()
+    finally:
+        con.close()
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for a, b, a0, a1, b0, b1 in rows:
+        spans.setdefault((a, b), []).append((a0, a1))
+        spans.setdefault((b, a), []).append((b0, b1))
+    found, cov_sum = 0, 0.0
+    for p in want:
+        covered = _covered(spans.get((p.host, p.donor), []), p.start, p.end)
+        cov = covered / (p.end - p.start)
+        found += cov >= 0.5
+        cov_sum += cov
+    n = len(want)
+    return (found / n if n else 1.0), (cov_sum / n if n else 1.0), n
+
+
+def _covered(iv: list[tuple[int, int]], start: int, end: int) -> int:
+    cut = sorted((max(a, start), min(b, end)) for a, b in iv if a < end and b > start)
+    total, reach = 0, start
+    for a, b in cut:
+        a = max(a, reach)
+        if b > a:
+            total += b - a
+            reach = b
+    return total
+
+
+def query_latency(db: Path, texts: list[str]) -> tuple[float, float]:
+    """p50 and p95 of :func:`newstrace.pipeline.query.query` over ``texts`` (milliseconds), warm store."""
+    from newstrace.pipeline.query import query
+    from newstrace.store import Store
+
+    times = []
+    with Store(db, read_only=True) as s:
+        query(s, texts[0])
+        for t in texts:
+            t0 = time.perf_counter()
+            query(s, t)
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
+def spark_time(db: Path, work: Path, master: str) -> tuple[float, dict]:
+    """Seconds of the Spark engine on the store export of ``db`` (session start included) and its report."""
+    from newstrace.engines import SparkSettings, run_spark
+    from newstrace.store import Store
+
+    with Store(db, read_only=True) as s:
+        s.export(work / "export.parquet")
+    t0 = time.perf_counter()
+    rep = run_spark([str(work / "export.parquet")], str(work / "spark"), settings=SparkSettings(master=master))
+    return time.perf_counter() - t0, rep.to_dict()
+
+
+# -- the run -------------------------------------------------------------------------------------------------
+
+
+def run_size(n: int, args: argparse.Namespace, pool: list[list[str]]) -> dict:
+    """Generate, ingest and trace ``n`` articles; the measures of that size (and what later steps need)."""
+    rng = random.Random(args.seed)
+    gen = Generator(pool, rng)
+    t0 = time.perf_counter()
+    rows, plants = make_corpus(n, gen, rng)
+    work = args.workdir / f"n{n}"
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "store.duckdb"
+    for stale in (db, Path(f"{db}.wal")):
+        stale.unlink(missing_ok=True)
+    write_jsonl(rows, work / "corpus.jsonl")
+    gen_s = time.perf_counter() - t0
+    ans, peak = run_child(str(work / "corpus.jsonl"), str(db))
+    rec, cov, k = recall(db, plants)
+    return {"n": n, "gen_s": gen_s, "peak_rss": peak, "recall": rec, "coverage": cov, "planted": k, "db": db,
+            "work": work, "gen": gen, "rng": rng, "donors": rng.sample(rows, min(len(rows), 5000)), **ans}
+
+
+def show(r: dict) -> None:
+    print(f"{r['n']:>9,} articles  wall {r['wall_s']:8.1f} s (ingest {r['ingest_s']:.1f}, trace {r['trace_s']:.1f})"
+          f"  peak RSS {r['peak_rss'] / 2**30:5.2f} GiB  {r['n'] / r['wall_s']:7.1f} articles/s  "
+          f"recall(>= {MIN_PLANT} chars) {r['recall']:.4f} over {r['planted']} plants (mean coverage "
+          f"{r['coverage']:.3f})  candidates {r['candidates']:,}  reuse pairs {r['reuse_pairs']:,}  "
+          f"stories {r['stories']:,}  [corpus built in {r['gen_s']:.1f} s]", flush=True)
+
+
+def incremental(last: dict) -> None:
+    rows, plants = make_corpus(1000, last["gen"], last["rng"], prefix="n", donors=last["donors"])
+    jsonl = last["work"] / "add.jsonl"
+    write_jsonl(rows, jsonl)
+    ans, peak = run_child(str(jsonl), str(last["db"]))
+    rec, _, k = recall(last["db"], plants)
+    print(f"incremental add of 1,000 articles to {last['n']:,}: {ans['wall_s']:.1f} s = "
+          f"{100 * ans['wall_s'] / last['wall_s']:.1f}% of the full run (new pairs {ans['new_pairs']:,}, "
+          f"peak RSS {peak / 2**30:.2f} GiB, recall {rec:.4f} over {k} plants)", flush=True)
+
+
+def queries(last: dict, count: int) -> None:
+    rng = random.Random(last["n"])
+    texts = [_edit(_passage(d["text"], 1000, rng), rng) for d in rng.sample(last["donors"], count // 2)]
+    texts += [last["gen"].text() for _ in range(count - len(texts))]
+    p50, p95 = query_latency(last["db"], texts)
+    print(f"query on {last['n']:,} articles ({count} texts, half with reuse): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+
+def spark(args: argparse.Namespace, pool: list[list[str]], done: dict[int, dict]) -> None:
+    r = done.get(args.spark_size) or run_size(args.spark_size, args, pool)
+    secs, rep = spark_time(r["db"], r["work"], args.master)
+    same = rep["reuse_pairs"] == r["reuse_pairs"] and rep["candidates"] == r["candidates"]
+    print(f"spark ({args.master}) on {args.spark_size:,} articles: {secs:.1f} s (session start included), "
+          f"ratio spark/local {secs / r['wall_s']:.2f}; same candidate and reuse counts: {same}", flush=True)
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        return child(sys.argv[2], sys.argv[3])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000", help="comma-separated corpus sizes")
+    ap.add_argument("--spark-size", type=int, default=0, help="run the Spark engine at this size (0: not)")
+    ap.add_argument("--master", default="local[*]")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--no-incremental", action="store_true")
+    ap.add_argument("--workdir", type=Path, default=None, help="kept after the run (default: a temporary one)")
+    args = ap.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    tmp = None
+    if args.workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="newstrace-scale-")
+        args.workdir = Path(tmp.name)
+    pool = load_pool()
+    print(f"pool: {len(pool):,} texts, {sum(map(len, pool)):,} sentences; cores: {os.cpu_count()}", flush=True)
+    done: dict[int, dict] = {}
+    for n in sizes:
+        done[n] = run_size(n, args, pool)
+        show(done[n])
+    if len(sizes) > 1:
+        a, b = done[sizes[-2]], done[sizes[-1]]
+        print(f"time({b['n']:,}) / time({a['n']:,}) = {b['wall_s'] / a['wall_s']:.2f}")
+    if args.spark_size:
+        spark(args, pool, done)
+    last = done[sizes[-1]]
+    if args.queries:
+        queries(last, args.queries)
+    if not args.no_incremental:
+        incremental(last)
+    if tmp is not None:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

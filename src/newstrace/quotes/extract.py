@@ -126,6 +126,9 @@ def _rule_spans(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]
     return out
 
 
+# Words that open a clause, not a source: "that Ruiz said", "How Ryan sees it" (PolNeAR train leaves them out).
+_LEAD_FUNCTION = re.compile(r"(?:that|how|which|when|but|and|as|so|while|because|if|although|though)\s+",
+                            re.IGNORECASE)
 _OPENERS = "“\"«„"
 _CLOSERS = "”\"»"
 _PREP = re.compile(r"^(?:(?:to|in|of|for|with|at|on|from|by|as)\s|(?:a|an|the)\s+\w+\s+(?:to|from|by|with)\s)"
@@ -146,6 +149,13 @@ def _repair(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) ->
             m = _PREP.match(text[s:e])
             if m:
                 s += m.end()
+            m = _LEAD_FUNCTION.match(text[s:e])
+            if m and m.end() < e - s:
+                s += m.end()
+            while e > s and text[e - 1] in ":;":
+                e -= 1
+            if ", " in text[s:e] and text[e : e + 1] == ",":
+                e += 1  # a closed appositive keeps its comma ("Carr, the party's director,"), as PolNeAR marks it
         if role == "Content":
             out.extend(_split_content(text, s, e, regions))
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from newstrace.cli import app
 from newstrace.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# What the examples trace to: links and stories (--json), passages and quotation matches. Rewrite it on purpose
+# with NEWSTRACE_REGEN_GOLDEN=1 when a stage is meant to change its results.
+GOLDEN = Path(__file__).parent / "golden" / "examples_trace.json"
 LINK_KEYS = {"source", "derived", "direction", "confidence", "credited", "churn", "evidence"}
 
 
@@ -123,3 +127,15 @@ def test_graphml(traced: tuple, tmp_path: Path) -> None:
     assert set(ids.values()) <= set(g.nodes)
     edge = g.edges[ids["Northshore Wire"], ids["Coastline Daily"]]
     assert edge["credited"] is False and edge["direction"] in ("a->b", "b->a")
+
+
+def test_trace_output_is_pinned(traced: tuple) -> None:
+    db, lines, _ = traced
+    with Store(db, read_only=True) as s:
+        tables = {t: [list(r) for r in s.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()]
+                  for t in ("passages", "quote_matches")}
+    got = json.loads(json.dumps({"trace": sorted(lines, key=json.dumps), **tables}, sort_keys=True))
+    if os.environ.get("NEWSTRACE_REGEN_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
+    assert got == json.loads(GOLDEN.read_text())

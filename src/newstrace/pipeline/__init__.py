@@ -9,10 +9,11 @@ hold the same spans as offsets into the article's source (``Article.span_to_sour
 
 Tables (DDL in :data:`.schema.DDL`, schema ``pipeline`` version 3 in ``meta``)::
 
-    stage_done    (stage, unit)                       marker per finished unit: 'fingerprint' and 'article' per
-                                                      article id, 'pair' per "a_id<TAB>b_id"
+    stage_done    (stage, unit)                       marker per finished unit: 'fingerprint', 'candidates' (its
+                                                      postings joined) and 'article' per article id, 'pair' per
+                                                      "a_id<TAB>b_id"
     fingerprints  (article_id, hash BIGINT)           distinct content-word n-gram hashes per article
-    candidates    (a_id, b_id, shared, containment)   pairs sharing >= 2 rare n-grams, a_id < b_id (rewritten)
+    candidates    (a_id, b_id, shared, containment)   pairs sharing >= 2 rare n-grams, a_id < b_id (updated)
     reuse         (a_id, b_id, a_share, b_share, n_passages)            pairs with at least one passage
     passages      (a_id, b_id, idx, a_start, a_end, b_start, b_end, kind, similarity,
                    a_src_start, a_src_end, b_src_start, b_src_end)      as ``newstrace compare``
@@ -24,7 +25,7 @@ Tables (DDL in :data:`.schema.DDL`, schema ``pipeline`` version 3 in ``meta``)::
     article_facts (article_id, facts JSON, features JSON)                 provenance facts, story features
     pair_links    (a_id, b_id, link JSON, facts JSON)                     pairwise decision before the corpus step
     links         (a_id, b_id, source, derived, direction, confidence, credited, churn, common_source,
-                   evidence JSON [{kind, detail, weight}], untaken JSON, fresh_quotes JSON)    (rewritten)
+                   evidence JSON [{kind, detail, weight}], untaken JSON, fresh_quotes JSON)    (updated)
     stories       (story_id, article_id, position)                        story id = its first article (rewritten)
     stage_errors  (stage, unit, error)            units whose stage raised (done, not retried; bare facts)
     story_state   (last_seq, state BLOB)          the story clusterer after article seq last_seq (restricted pickle)

@@ -2,8 +2,9 @@
 
 Every unit of work (an article, a candidate pair) is written together with its ``stage_done`` marker in one
 transaction, so a run killed at any point (SIGKILL included) leaves only whole units; the next run does the
-units without a marker. The corpus-wide steps (candidates, links, stories) are recomputed from the persisted
-rows on every run and replaced in one transaction each, so they equal what a fresh run would write.
+units without a marker. The corpus-wide steps (candidates, links, stories) are brought up to date from the
+persisted rows on every run, in one transaction each, touching only what the new rows can change
+(:mod:`.candidates`, :mod:`.links`, the saved story clusterer), so they equal what a fresh run would write.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator
 
 import pyarrow as pa
 
@@ -22,9 +23,12 @@ from ..errors import ConfigError, StoreError
 from ..model import Article
 from ..store import Store
 from . import codec
+from .candidates import update_candidates
+from .links import update_links
 from .schema import PAIR_TABLES, ensure
-from .stages import (ArticleRows, PairRows, article_stage_safe, candidate_stage, cluster_stories,
-                     fingerprint_stage, pair_key, pair_stage_safe, provenance_stage)
+from .sql import Tx as _Tx, count as _count, insert as _insert, sql as _sql
+from .stages import (ArticleRows, PairRows, article_stage_safe, cluster_stories,
+                     fingerprint_stage, pair_key, pair_stage_safe)
 
 __all__ = ["EngineSettings", "TraceReport", "run_pipeline"]
 
@@ -38,12 +42,14 @@ MIN_POOL_UNITS = 64
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
     """workers: processes for the article and pair stages (0: all cores; 1: in this process).
-    article_chunk / pair_chunk: units per task and per transaction (small enough that a killed run loses little,
-    large enough that commits and pickling stay cheap). fingerprint_batch: articles per postings batch."""
+    article_chunk / pair_chunk: units per task (small, so the workers stay evenly busy). commit: finished units
+    per transaction (each costs a few statements of about 3 ms whatever their size: 64 makes that a few per cent
+    of the work, and a killed run loses at most that many units). fingerprint_batch: articles per postings batch."""
 
     workers: int = 0
     article_chunk: int = 8
     pair_chunk: int = 8
+    commit: int = 64
     fingerprint_batch: int = 2000
     wave: int = 2000  # pairs whose articles are loaded at once
 
@@ -74,41 +80,6 @@ class TraceReport:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
-def _insert(con: Any, table: str, rows: Sequence[tuple]) -> None:
-    """Append ``rows`` (tuples in the table's column order) through Arrow: one statement, not one per row."""
-    if not rows:
-        return
-    cols = list(zip(*rows))
-    con.register("_rows", pa.table({f"c{i}": pa.array(c) for i, c in enumerate(cols)}))
-    try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _rows").fetchall()  # noqa: S608 (table names are ours)
-    finally:
-        con.unregister("_rows")
-
-
-class _Tx:
-    """One transaction on the store's connection (rolled back on error)."""
-
-    def __init__(self, con: Any):
-        self.con = con
-
-    def __enter__(self) -> Any:
-        _sql(self.con, "BEGIN TRANSACTION")
-        return self.con
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        _sql(self.con, "ROLLBACK" if exc_type else "COMMIT")
-
-
-def _sql(con: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    """All rows of a statement (fetched fully: DuckDB keeps the connection busy until a result is drained)."""
-    return con.execute(sql, list(params)).fetchall()
-
-
-def _count(con: Any, sql: str, params: Sequence[Any] = ()) -> int:
-    return int(_sql(con, sql, params)[0][0])
-
-
 # -- fingerprints and candidates ----------------------------------------------------------------------------
 
 
@@ -130,25 +101,9 @@ def _fingerprints(store: Store, s: EngineSettings) -> int:
 
 
 def _candidates(store: Store) -> int:
-    con = store.con
-    ids = [r[0] for r in _sql(con, "SELECT DISTINCT article_id FROM fingerprints ORDER BY 1")]
-    got = con.execute("SELECT d.i, f.hash FROM fingerprints f JOIN (SELECT article_id, "
-                      "row_number() OVER (ORDER BY article_id) - 1 AS i FROM (SELECT DISTINCT article_id "
-                      "FROM fingerprints)) d USING (article_id)").fetchnumpy()
-    rows = candidate_stage(ids, got["i"].astype("int32"), got["hash"], con=con) if ids else []
-    old = _sql(con, "SELECT a_id, b_id, shared, containment FROM candidates ORDER BY a_id, b_id")
-    if old == rows:
-        return len(rows)
-    with _Tx(con):
-        _sql(con, "DELETE FROM candidates")
-        _insert(con, "candidates", rows)
-        for t in PAIR_TABLES:  # pairs no longer candidates (a shared n-gram grew too common): as a fresh run
-            _sql(con, f"DELETE FROM {t} WHERE (a_id, b_id) NOT IN (SELECT (a_id, b_id) FROM candidates)")  # noqa: S608
-        _sql(con, "DELETE FROM stage_done WHERE stage = 'pair' AND unit NOT IN "
-                    "(SELECT a_id || chr(9) || b_id FROM candidates)")
-        _sql(con, "DELETE FROM stage_errors WHERE stage = 'pair' AND unit NOT IN "
-                    "(SELECT a_id || chr(9) || b_id FROM candidates)")
-    return len(rows)
+    """Candidate pairs with the articles fingerprinted since the last run (see :mod:`.candidates`)."""
+    with _Tx(store.con) as con:
+        return update_candidates(con)
 
 
 # -- the parallel stages ------------------------------------------------------------------------------------
@@ -164,21 +119,32 @@ def _pair_task(batch: list[tuple]) -> list[PairRows]:
 
 
 def _run_tasks(ex: Executor | None, fn: Callable, chunks: Iterator[list], write: Callable[[list], None],
-               limit: int) -> None:
-    """Run ``fn`` on each chunk (in ``ex`` or here) and ``write`` each result, at most ``limit`` in flight."""
+               limit: int, commit: int) -> None:
+    """Run ``fn`` on each chunk (in ``ex`` or here), at most ``limit`` in flight, and ``write`` the results
+    ``commit`` units at a time."""
+    buf: list = []
+
+    def take(results: list) -> None:
+        buf.extend(results)
+        if len(buf) >= commit:
+            write(buf[:])
+            buf.clear()
+
     if ex is None:
         for c in chunks:
-            write(fn(c))
-        return
-    pending: set[Future] = set()
-    for c in chunks:
-        pending.add(ex.submit(fn, c))
-        if len(pending) >= limit:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in done:
-                write(f.result())
-    for f in pending:
-        write(f.result())
+            take(fn(c))
+    else:
+        pending: set[Future] = set()
+        for c in chunks:
+            pending.add(ex.submit(fn, c))
+            if len(pending) >= limit:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    take(f.result())
+        for f in pending:
+            take(f.result())
+    if buf:
+        write(buf)
 
 
 def _write_articles(con: Any, results: list[ArticleRows]) -> None:
@@ -220,7 +186,7 @@ def _articles(store: Store, ex: Executor | None, s: EngineSettings, progress: Pr
         first = min(r[1] for r in rows)  # read from the first unfinished article on, not the whole store
         arts = (a for a in store.articles(since_seq=first - 1) if a.id in todo)
         batches = _chunks_iter(arts, s.article_chunk)
-        _run_tasks(ex, _article_task, batches, write, 2 * s.processes)
+        _run_tasks(ex, _article_task, batches, write, 2 * s.processes, s.commit)
     return len(todo)
 
 
@@ -264,24 +230,17 @@ def _pairs(store: Store, ex: Executor | None, s: EngineSettings, progress: Progr
 
     for w in range(0, len(todo), s.wave):
         inputs = list(_wave_inputs(store, todo[w:w + s.wave]))
-        _run_tasks(ex, _pair_task, _chunks(inputs, s.pair_chunk), write, 2 * s.processes)
+        _run_tasks(ex, _pair_task, _chunks(inputs, s.pair_chunk), write, 2 * s.processes, s.commit)
     return len(todo)
 
 
 # -- corpus-wide steps --------------------------------------------------------------------------------------
 
 
-def _replace(con: Any, table: str, rows: list[tuple]) -> None:
-    """Replace ``table`` by ``rows`` in one transaction."""
-    with _Tx(con):
-        _sql(con, f"DELETE FROM {table}")  # noqa: S608
-        _insert(con, table, rows)
-
-
 def _links(store: Store) -> int:
-    rows = provenance_stage(_sql(store.con, "SELECT a_id, b_id, link, facts FROM pair_links"))
-    _replace(store.con, "links", rows)
-    return len(rows)
+    """Links of the pairs whose neighbourhood changed since the last run (see :mod:`.links`)."""
+    with _Tx(store.con) as con:
+        return update_links(con)
 
 
 def _stories(store: Store) -> int:

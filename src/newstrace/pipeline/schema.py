@@ -10,7 +10,7 @@ SCHEMA = "pipeline"
 SCHEMA_VERSION = 3
 
 DDL = [
-    # candidates, links and stories are rewritten whole in one transaction per run (no keys: DuckDB checks a
+    # candidates, links and stories change in one transaction per run each (no keys: DuckDB checks a
     # deleted-then-reinserted key eagerly); the other tables only grow, one transaction per unit batch.
     # one row per finished unit of work: stage 'fingerprint' / 'article' per article id, 'pair' per "a_id b_id"
     """CREATE TABLE IF NOT EXISTS stage_done (stage VARCHAR NOT NULL, unit VARCHAR NOT NULL,

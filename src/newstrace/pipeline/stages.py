@@ -71,18 +71,20 @@ def article_stage(a: Article) -> ArticleRows:
     from ..stories import article_story_features
 
     out = ArticleRows(a.id)
-    for i, q in enumerate(quotes(a)):
+    found_quotes, found_credits = quotes(a), credits(a)  # found once, for the rows and the facts
+    for i, q in enumerate(found_quotes):
         sp = _span_cols(a, q.speaker)
         src = a.span_to_source(q.content.start, q.content.end)
         adr = None if q.addressee is None else codec.dump(
             {"text": a.text[q.addressee.start:q.addressee.end], "start": q.addressee.start, "end": q.addressee.end})
         out.quotes.append((a.id, i, q.kind, *sp, q.name, q.role, *_span_cols(a, q.cue),
                            *_span_cols(a, q.content), *src, adr, codec.quote_to(q)))
-    for i, c in enumerate(credits(a)):
+    for i, c in enumerate(found_credits):
         src = a.span_to_source(c.span.start, c.span.end)
         out.credits.append((a.id, i, c.outlet, c.kind, a.text[c.span.start:c.span.end], c.span.start, c.span.end,
                             *src))
-    out.facts = (a.id, codec.facts_to(article_facts(a)), codec.features_to(article_story_features(a)))
+    facts = article_facts(a, quotes=found_quotes, credits=found_credits)
+    out.facts = (a.id, codec.facts_to(facts), codec.features_to(article_story_features(a)))
     return out
 
 
@@ -133,7 +135,7 @@ def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quo
     from ..reuse import compare
 
     out = PairRows(a.id, b.id)
-    r = compare(a, b)
+    r = compare(a, b, full=False)  # the passages only: quotations and facts follow, computed once
     for i, p in enumerate(r.passages):
         out.passages.append((a.id, b.id, i, p.a_start, p.a_end, p.b_start, p.b_end, str(p.kind),
                              float(p.similarity), *a.span_to_source(p.a_start, p.a_end),
@@ -141,13 +143,14 @@ def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quo
     if r.passages:
         out.reuse.append((a.id, b.id, r.a_share, r.b_share, len(r.passages)))
     seen = set()
-    for m in match_quotes(a, b, quotes_a, quotes_b):
+    matches = match_quotes(a, b, quotes_a, quotes_b)
+    for m in matches:
         key = (_index(quotes_a, m.a), _index(quotes_b, m.b))
         if None not in key and key not in seen:  # one row per quotation pair (the first, best match)
             seen.add(key)
             out.quote_matches.append((a.id, key[0], b.id, key[1], m.match, codec.dump(list(m.diff)),
                                       bool(m.misattributed)))
-    pf = pair_facts(a, b)
+    pf = pair_facts(a, b, matches=matches)
     if pf.passages or pf.quotes:
         lk = decide(codec.facts_from(facts_a), codec.facts_from(facts_b), pf)
         out.pair_links.append((a.id, b.id, codec.link_to(lk), codec.pair_to(pf)))

@@ -119,13 +119,23 @@ def trace(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per link, then one per story."),
     workers: int = typer.Option(0, "--workers", help="Worker processes (0: all cores, 1: no pool)."),
     graphml: Optional[Path] = typer.Option(None, "--graphml", help="Also write the provenance graph as GraphML."),
+    engine: str = typer.Option("local", "--engine", help="local (DuckDB + processes) or spark (PySpark: PATHs are "
+                               "Parquet/JSONL paths or URIs, else the --db store; tables go to --out)."),
+    master: str = typer.Option("local[*]", "--master", help="Spark master URL (--engine spark)."),
+    out: Optional[str] = typer.Option(None, "--out", help="Folder or URI of the Parquet tables (--engine spark)."),
 ) -> None:
     """Ingest PATHs, then find reuse, quotations, provenance and stories across the store; print the trees.
 
     Example: newstrace trace examples --db newstrace.duckdb
 
     Re-running only does new work (new articles, new candidate pairs); a killed run resumes where it stopped.
+    With --engine spark (e.g. --master local[*] --out DIR) the same stages run on Spark; a re-run skips the
+    stages whose table is complete.
     """
+    if engine != "local":
+        from .spark import trace_spark
+
+        return trace_spark(paths or [], db, out, master, as_json, engine=engine)
     from ..pipeline import EngineSettings, run_pipeline
 
     try:

@@ -47,3 +47,11 @@ def test_table_is_extendable(tmp_path):
     table.extend_tsv(p)
     assert found("VW reported a fire.", table)[0][0] == "Valley Wire"
     assert found("VW reported a fire.") == []  # the default table is untouched
+
+
+def test_credit_through_a_report_by_an_outlet():
+    from newstrace.quotes import credits as find
+
+    found = find("This piece draws on a report by the Lakeside Courier. Officials said, citing a dispatch from "
+                 "Reuters, that the bridge would reopen. She wrote a report on the ferry in March.")
+    assert [(c.outlet, c.kind) for c in found] == [("Lakeside Courier", "report"), ("Reuters", "report")]

@@ -99,6 +99,10 @@ def _patterns(alias_rx: str) -> list[tuple[str, re.Pattern[str]]]:
         ("told", re.compile(rf"\b(?:told|tells|telling|in\s+an\s+interview\s+with|speaking\s+to)\s+{adj}{x}")),
         ("dateline", re.compile(rf"(?m)^[^\n()]{{0,60}}\((?P<o>{alias_rx}|[A-Z][\w .&\-]{{1,30}})\)\s*[—–-]")),
         ("contributed", re.compile(rf"{x}\s+contributed\s+(?:reporting|to\s+this\s+(?:report|story))")),
+        # "draws on a report by X", "based on an article in X", "citing a dispatch from X"
+        ("report", re.compile(rf"\b(?:on|upon|from|in|citing|after)\s+(?:a|an|the)\s+(?:[\w\-]+\s+)?"
+                              rf"(?:report|story|article|dispatch|interview)\s+(?:by|in|from|published\s+by|"
+                              rf"carried\s+by)\s+{adj}{x}")),
     ]
 
 

@@ -73,8 +73,6 @@ def test_example_relations(traced: tuple) -> None:
     assert _story(lines, gazette) == {gazette}
 
 
-@pytest.mark.xfail(reason="provenance kernel reads the partial reuse (3 wire paragraphs + new quotes) as "
-                          "common-source, not wire -> ledger", strict=False)
 def test_partial_reuse_direction(traced: tuple) -> None:
     _, lines, ids = traced
     lk = _link(lines, ids["Northshore Wire"], ids["The Maritime Ledger"])

@@ -130,15 +130,16 @@ def article_facts(article: "Article", *, table: object | None = None, quotes: li
 
 
 def pair_facts(a: "Article", b: "Article", *, quotes_a: list | None = None, quotes_b: list | None = None,
-               matches: list | None = None) -> PairFacts:
+               matches: list | None = None, alignment: list | None = None) -> PairFacts:
     """The :class:`PairFacts` of two articles: alignment passages and matched quotations (``quotes_a`` /
-    ``quotes_b``: each article's quotations, or ``matches``: ``match_quotes(a, b, ...)``, to reuse that work)."""
+    ``quotes_b``: each article's quotations, or ``matches``: ``match_quotes(a, b, ...)``, and ``alignment``:
+    ``align_texts(a.text, b.text)``, to reuse that work)."""
     from ..align import align_texts
     from ..quotes import match_quotes
     from ..quotes.match import _norm, _WORD
 
     passages = tuple((p.a_start, p.a_end, p.b_start, p.b_end, str(p.kind), float(p.similarity))
-                     for p in align_texts(a.text, b.text))
+                     for p in (alignment if alignment is not None else align_texts(a.text, b.text)))
     facts = []
     for m in matches if matches is not None else match_quotes(a, b, quotes_a, quotes_b):
         wa = [_norm(w) for w in _WORD.findall(a.text, m.a_span.start, m.a_span.end)]

@@ -10,7 +10,7 @@ import pytest
 
 from newstrace import Article
 from newstrace.errors import ConfigError
-from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StorySettings, _entities,
+from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StorySettings, _entities, _Vectors,
                                article_story_features, same_story, story_features, story_similarity, time_factor)
 
 D = dt.date(2024, 3, 5)
@@ -91,6 +91,18 @@ def test_clusterer_is_incremental_and_stable() -> None:
     assert c.add(feats(ELECTION, "e")) == "e"
     assert c.add(feats(FERRY_B, "b")) == "a"  # adding again is a no-op
     assert c.stories() == {"a": ["a", "b"], "c": ["c"], "e": ["e"]}
+
+
+def test_clusterer_scores_equal_story_similarity_exactly() -> None:
+    """The clusterer's cached vectors give the very floats of :func:`story_similarity` (so the same stories)."""
+    texts = [FERRY_A, FERRY_B, BAKERY, ELECTION] * 3
+    fs = [feats(t[k:] + t[:k], f"x{k}-{i}", D + dt.timedelta(days=i)) for i, t in enumerate(texts) for k in (0, 9)]
+    for n in (3, len(fs)):  # flat weights, then corpus idf
+        df = DocFreq.of(fs[:n])
+        vec = _Vectors(df, StorySettings(), {})
+        for a in fs[:n]:
+            va = vec.of(a)
+            assert [vec.similarity(a, va, b) for b in fs] == [story_similarity(a, b, df=df) for b in fs]
 
 
 def test_a_bridging_article_merges_stories_under_the_older_id() -> None:

@@ -272,30 +272,41 @@ CANDIDATE_KEYS = 32
 KEY_MAX_SHARE = 0.2
 
 
+_Terms = tuple[list[tuple[str, float]], list[tuple[str, str, float]]]
+
+
+def _terms(f: StoryFeatures) -> _Terms:
+    """``f``'s words as ``(term, 1 + log count)`` and names as ``("\\0" + term, term, 1 + log count)``."""
+    return ([(t, 1.0 + math.log(n)) for t, n in f.words.items()],
+            [("\0" + t, t, 1.0 + math.log(n)) for t, n in f.entities.items()])
+
+
 class _Vectors:
-    """:func:`story_similarity` against one document frequency, with each idf computed once: the same floats
-    in the same order as :func:`story_similarity`, so the scores are identical (one clusterer step)."""
+    """:func:`story_similarity` against one document frequency, each idf computed once: the same floats in the
+    same order as :func:`story_similarity`, so the scores are identical (one clusterer step). ``terms`` caches
+    :func:`_terms` per article id (they do not depend on the document frequency)."""
 
-    def __init__(self, df: DocFreq, settings: StorySettings):
-        self.df, self.settings = df, settings
-        self.idf: dict[tuple[str, bool], float] = {}
+    def __init__(self, df: DocFreq, settings: StorySettings, terms: dict[str, _Terms]):
+        self.df, self.settings, self.terms = df, settings, terms
+        self.widf: dict[str, float] = {}
+        self.eidf: dict[str, float] = {}
 
-    def _weights(self, counts: Mapping[str, int], entity: bool) -> dict[str, float]:
-        out = {}
-        idf = self.idf
-        for term, n in counts.items():
-            w = idf.get((term, entity))
-            if w is None:
-                w = idf[(term, entity)] = self.df.idf(term, entity=entity)
-            out[term] = (1.0 + math.log(n)) * w
-        return out
+    def _fill(self, memo: dict[str, float], terms: Iterable[str], counts: Counter) -> None:
+        """Put the idf of each term missing from ``memo`` in it (:meth:`DocFreq.idf`, inlined)."""
+        n = self.df.n_docs
+        for t in terms:
+            if t not in memo:
+                memo[t] = 1.0 if n < MIN_DOCS_FOR_IDF else math.log((n + 1) / (counts.get(t, 0) + 1)) + 1.0
 
     def of(self, f: StoryFeatures) -> tuple[dict[str, float], float]:
         """The combined word-and-name vector of ``f`` and its norm."""
-        k = self.settings.entity_weight
-        ents = self._weights(f.entities, True)
-        v = {**self._weights(f.words, False), **{"\0" + t: k * w for t, w in ents.items()}}
-        return v, math.sqrt(sum(w * w for w in v.values()))
+        words, ents = self.terms.get(f.id) or self.terms.setdefault(f.id, _terms(f))
+        widf, eidf, k = self.widf, self.eidf, self.settings.entity_weight
+        self._fill(widf, (t for t, _ in words), self.df.words)
+        self._fill(eidf, (t for _, t, _ in ents), self.df.entities)
+        v = {t: tf * widf[t] for t, tf in words}
+        v.update({key: k * (tf * eidf[t]) for key, t, tf in ents})
+        return v, math.sqrt(sum([w * w for w in v.values()]))
 
     def similarity(self, a: StoryFeatures, va: tuple[dict[str, float], float], b: StoryFeatures) -> float:
         """:func:`story_similarity` of ``a`` (its vector ``va`` from :meth:`of`) and ``b``."""
@@ -304,7 +315,7 @@ class _Vectors:
         if x and y:
             if len(x) > len(y):
                 x, nx, y, ny = y, ny, x, nx
-            dot = sum(w * y.get(t, 0.0) for t, w in x.items())
+            dot = sum([w * y.get(t, 0.0) for t, w in x.items()])
             text = 0.0 if dot == 0.0 else min(1.0, dot / (nx * ny))
         return text * time_factor(a.published, b.published, self.settings)
 
@@ -330,6 +341,9 @@ class StoryClusterer:
         self._order: dict[str, int] = {}
         self._parent: dict[str, str] = {}
         self._index: dict[str, set[str]] = {}
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_terms"}  # a cache, rebuilt as needed
 
     def _find(self, aid: str) -> str:
         root = aid
@@ -360,7 +374,7 @@ class StoryClusterer:
             return self._find(f.id)
         self.df.add(f)
         keys = self._keys(f)
-        vec = _Vectors(self.df, self.settings)
+        vec = _Vectors(self.df, self.settings, self.__dict__.setdefault("_terms", {}))
         mine = vec.of(f)
         scored = [(vec.similarity(f, mine, self._features[c]), c) for c in self._candidates(keys)]
         matches = {self._find(c) for sim, c in scored if sim >= self.settings.threshold}

@@ -130,12 +130,15 @@ class PairRows:
 def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quote], facts_a: str, facts_b: str
                ) -> PairRows:
     """Reuse passages, matched quotations and the pairwise provenance link of one pair (``a.id < b.id``)."""
+    from ..align import DEFAULTS, align, prepare
+    from ..align.segments import segments
     from ..provenance import decide, pair_facts
     from ..quotes import match_quotes
-    from ..reuse import compare
+    from ..reuse import Reuse
 
     out = PairRows(a.id, b.id)
-    r = compare(a, b, full=False)  # the passages only: quotations and facts follow, computed once
+    pa, pb = prepare(a.text), prepare(b.text)  # each text prepared once for both alignments
+    r = Reuse(a, b, tuple(segments(pa, pb, DEFAULTS)))  # compare(a, b, full=False), sharing pa and pb
     for i, p in enumerate(r.passages):
         out.passages.append((a.id, b.id, i, p.a_start, p.a_end, p.b_start, p.b_end, str(p.kind),
                              float(p.similarity), *a.span_to_source(p.a_start, p.a_end),
@@ -150,7 +153,7 @@ def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quo
             seen.add(key)
             out.quote_matches.append((a.id, key[0], b.id, key[1], m.match, codec.dump(list(m.diff)),
                                       bool(m.misattributed)))
-    pf = pair_facts(a, b, matches=matches)
+    pf = pair_facts(a, b, matches=matches, alignment=align(pa, pb, DEFAULTS))
     if pf.passages or pf.quotes:
         lk = decide(codec.facts_from(facts_a), codec.facts_from(facts_b), pf)
         out.pair_links.append((a.id, b.id, codec.link_to(lk), codec.pair_to(pf)))

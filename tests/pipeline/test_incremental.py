@@ -10,7 +10,7 @@ from gen import corpus
 from newstrace.pipeline import EngineSettings, run_pipeline
 from newstrace.store import Store
 
-ONE = EngineSettings(workers=1)
+ONE = EngineSettings(workers=1, fingerprint_batch=7, commit=5)  # several batches and commits per stage
 
 
 def test_incremental_equals_fresh(tmp_path: Path) -> None:

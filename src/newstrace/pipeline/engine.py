@@ -84,20 +84,29 @@ class TraceReport:
 
 
 def _fingerprints(store: Store, s: EngineSettings) -> int:
-    con = store.con
-    rows = _sql(con, "SELECT id, text FROM articles WHERE id NOT IN "
-                       "(SELECT unit FROM stage_done WHERE stage = 'fingerprint') ORDER BY seq")
-    for k in range(0, len(rows), s.fingerprint_batch):
-        batch = rows[k:k + s.fingerprint_batch]
-        doc, hashes = fingerprint_stage([t for _, t in batch])
-        ids = pa.array([i for i, _ in batch], pa.string())
-        tab = pa.table({"article_id": ids.take(pa.array(doc)), "hash": pa.array(hashes, pa.int64())})
-        with _Tx(con):
-            con.register("_fp", tab)
-            _sql(con, "INSERT INTO fingerprints SELECT article_id, hash FROM _fp")
-            con.unregister("_fp")
-            _insert(con, "stage_done", [("fingerprint", i) for i, _ in batch])
-    return len(rows)
+    """Postings of the articles without them, read and written ``fingerprint_batch`` articles at a time."""
+    con, done = store.con, 0
+    cur = con.cursor()  # reads while the store's connection writes (texts are not all held at once)
+    try:
+        cur.execute("SELECT id, text FROM articles WHERE id NOT IN "
+                    "(SELECT unit FROM stage_done WHERE stage = 'fingerprint') ORDER BY seq")
+        while batch := cur.fetchmany(s.fingerprint_batch):
+            _fingerprint_batch(con, batch)
+            done += len(batch)
+    finally:
+        cur.close()
+    return done
+
+
+def _fingerprint_batch(con: Any, batch: list[tuple[str, str]]) -> None:
+    doc, hashes = fingerprint_stage([t for _, t in batch])
+    ids = pa.array([i for i, _ in batch], pa.string())
+    tab = pa.table({"article_id": ids.take(pa.array(doc)), "hash": pa.array(hashes, pa.int64())})
+    with _Tx(con):
+        con.register("_fp", tab)
+        _sql(con, "INSERT INTO fingerprints SELECT article_id, hash FROM _fp")
+        con.unregister("_fp")
+        _insert(con, "stage_done", [("fingerprint", i) for i, _ in batch])
 
 
 def _candidates(store: Store) -> int:
@@ -207,11 +216,14 @@ def _wave_inputs(store: Store, pairs: list[tuple[str, str]]) -> Iterator[tuple]:
     ids = sorted({x for p in pairs for x in p})
     arts = {a.id: a for a in store.articles(ids)}
     quotes: dict[str, list[str]] = {i: [] for i in ids}
-    for aid, q in _sql(con, "SELECT article_id, quote FROM quotes WHERE list_contains(?, article_id) "
-                              "ORDER BY article_id, idx", [ids]):
-        quotes[aid].append(q)
-    facts = dict(_sql(con, "SELECT article_id, facts FROM article_facts WHERE list_contains(?, article_id)",
-                             [ids]))
+    con.register("_wave_ids", pa.table({"article_id": pa.array(ids, pa.string())}))
+    try:  # semi-joins on a registered table: one hash probe per row, not a scan of the id list per row
+        for aid, q in _sql(con, "SELECT article_id, quote FROM quotes SEMI JOIN _wave_ids USING (article_id) "
+                                "ORDER BY article_id, idx"):
+            quotes[aid].append(q)
+        facts = dict(_sql(con, "SELECT article_id, facts FROM article_facts SEMI JOIN _wave_ids USING (article_id)"))
+    finally:
+        con.unregister("_wave_ids")
     for a, b in pairs:
         yield arts[a], arts[b], quotes[a], quotes[b], facts[a], facts[b]
 

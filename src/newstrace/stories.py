@@ -25,6 +25,8 @@ import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 from typing import Iterable, Mapping
 
 from .errors import ConfigError
@@ -272,41 +274,49 @@ CANDIDATE_KEYS = 32
 KEY_MAX_SHARE = 0.2
 
 
-_Terms = tuple[list[tuple[str, float]], list[tuple[str, str, float]]]
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """One article's terms, in the order of its features: words with ``1 + log count``, then names (keyed
+    ``"\\0" + name`` in the combined vector) with theirs. They do not depend on the document frequency."""
 
+    words: tuple[str, ...]
+    word_tf: tuple[float, ...]
+    names: tuple[str, ...]
+    name_keys: tuple[str, ...]
+    name_tf: tuple[float, ...]
 
-def _terms(f: StoryFeatures) -> _Terms:
-    """``f``'s words as ``(term, 1 + log count)`` and names as ``("\\0" + term, term, 1 + log count)``."""
-    return ([(t, 1.0 + math.log(n)) for t, n in f.words.items()],
-            [("\0" + t, t, 1.0 + math.log(n)) for t, n in f.entities.items()])
+    @classmethod
+    def of(cls, f: StoryFeatures) -> "_Terms":
+        return cls(tuple(f.words), tuple(1.0 + math.log(n) for n in f.words.values()), tuple(f.entities),
+                   tuple("\0" + t for t in f.entities), tuple(1.0 + math.log(n) for n in f.entities.values()))
 
 
 class _Vectors:
     """:func:`story_similarity` against one document frequency, each idf computed once: the same floats in the
-    same order as :func:`story_similarity`, so the scores are identical (one clusterer step). ``terms`` caches
-    :func:`_terms` per article id (they do not depend on the document frequency)."""
+    same order as :func:`story_similarity` (C-level maps instead of Python loops), so the scores are identical
+    (one clusterer step). ``terms`` caches :class:`_Terms` per article id."""
 
     def __init__(self, df: DocFreq, settings: StorySettings, terms: dict[str, _Terms]):
         self.df, self.settings, self.terms = df, settings, terms
         self.widf: dict[str, float] = {}
         self.eidf: dict[str, float] = {}
 
-    def _fill(self, memo: dict[str, float], terms: Iterable[str], counts: Counter) -> None:
+    def _fill(self, memo: dict[str, float], terms: tuple[str, ...], counts: Counter) -> None:
         """Put the idf of each term missing from ``memo`` in it (:meth:`DocFreq.idf`, inlined)."""
         n = self.df.n_docs
-        for t in terms:
-            if t not in memo:
-                memo[t] = 1.0 if n < MIN_DOCS_FOR_IDF else math.log((n + 1) / (counts.get(t, 0) + 1)) + 1.0
+        for t in set(terms).difference(memo):
+            memo[t] = 1.0 if n < MIN_DOCS_FOR_IDF else math.log((n + 1) / (counts.get(t, 0) + 1)) + 1.0
 
     def of(self, f: StoryFeatures) -> tuple[dict[str, float], float]:
         """The combined word-and-name vector of ``f`` and its norm."""
-        words, ents = self.terms.get(f.id) or self.terms.setdefault(f.id, _terms(f))
-        widf, eidf, k = self.widf, self.eidf, self.settings.entity_weight
-        self._fill(widf, (t for t, _ in words), self.df.words)
-        self._fill(eidf, (t for _, t, _ in ents), self.df.entities)
-        v = {t: tf * widf[t] for t, tf in words}
-        v.update({key: k * (tf * eidf[t]) for key, t, tf in ents})
-        return v, math.sqrt(sum([w * w for w in v.values()]))
+        x = self.terms.get(f.id) or self.terms.setdefault(f.id, _Terms.of(f))
+        self._fill(self.widf, x.words, self.df.words)
+        self._fill(self.eidf, x.names, self.df.entities)
+        v = dict(zip(x.words, map(mul, x.word_tf, map(self.widf.__getitem__, x.words))))
+        k = self.settings.entity_weight
+        v.update(zip(x.name_keys, map(mul, repeat(k), map(mul, x.name_tf, map(self.eidf.__getitem__, x.names)))))
+        w = v.values()
+        return v, math.sqrt(sum(map(mul, w, w)))
 
     def similarity(self, a: StoryFeatures, va: tuple[dict[str, float], float], b: StoryFeatures) -> float:
         """:func:`story_similarity` of ``a`` (its vector ``va`` from :meth:`of`) and ``b``."""
@@ -315,7 +325,7 @@ class _Vectors:
         if x and y:
             if len(x) > len(y):
                 x, nx, y, ny = y, ny, x, nx
-            dot = sum([w * y.get(t, 0.0) for t, w in x.items()])
+            dot = sum(map(mul, x.values(), map(y.get, x.keys(), repeat(0.0))))
             text = 0.0 if dot == 0.0 else min(1.0, dot / (nx * ny))
         return text * time_factor(a.published, b.published, self.settings)
 

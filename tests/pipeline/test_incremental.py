@@ -15,7 +15,7 @@ ONE = EngineSettings(workers=1, fingerprint_batch=7, commit=5)  # several batche
 
 def test_incremental_equals_fresh(tmp_path: Path) -> None:
     arts = corpus(12, seed=11)
-    old, new = arts[:32], arts[32:]
+    old, new = arts[:30], arts[30:]  # one story split: its new copy joins links and candidates already stored
     with Store(tmp_path / "fresh.duckdb") as s:
         s.add_articles(arts)
         fresh_report = run_pipeline(s, settings=ONE)
@@ -30,7 +30,7 @@ def test_incremental_equals_fresh(tmp_path: Path) -> None:
                                       "list_contains(?, b_id)", [new_ids, new_ids]).fetchall()[0][0]
         again = run_pipeline(s, settings=ONE)
         incr = dump(s)
-    assert first.new_articles == 32 and second.new_articles == len(new)
+    assert first.new_articles == len(old) and second.new_articles == len(new)
     assert second.new_pairs == involving_new > 0  # only pairs with a new article were aligned
     assert first.new_pairs + second.new_pairs == fresh_report.new_pairs
     assert again.new_articles == 0 and again.new_pairs == 0

@@ -11,7 +11,11 @@ it was in (a half-written table has no marker and is written again)::
 
 Fingerprints, the article stage and the pair stage run over partitions (``mapInArrow``, see :mod:`.kernels`);
 candidates are the DuckDB query of :mod:`newstrace.candidates` as DataFrame operations; links and stories are
-corpus-wide steps and run in one partition, as in the local engine (stories in ``seq`` order).
+corpus-wide steps and run in one partition, as in the local engine. Stories depend on arrival order
+(:class:`~newstrace.stories.StoryClusterer` is incremental: an article joins the most similar *earlier* story,
+idf grows as articles arrive, a story is named after its first article), so both engines cluster in ``seq``
+order: identical stories need the same ``seq``, which a store export carries. On a cluster, newstrace must be
+installed where the executors' Python runs.
 
 >>> run_spark(["articles.parquet"], "out/", settings=SparkSettings(master="local[2]"))  # doctest: +SKIP
 """

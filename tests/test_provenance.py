@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newstrace import Article
-from newstrace.provenance import (ArticleFacts, Link, PairFacts, ProvenanceSettings, QuoteFact, article_facts,
+from newstrace.provenance import (ArticleFacts, Evidence, Link, PairFacts, ProvenanceSettings, QuoteFact, article_facts,
                                   decide, graph_json, link, pair_facts, quote_relation, story_graph,
                                   write_graphml)
 from newstrace.provenance.facts import match_sentences
@@ -257,3 +257,32 @@ def test_in_corpus_common_source_tells_siblings_from_a_chain() -> None:
                                          for k in range(1, 4)))
     out = resolve_in_corpus(links, {("z", "x"): zx, ("z", "y"): zy_chain, ("x", "y"): xy_chain})
     assert out[2].direction == "a->b"
+
+
+def test_kin_material_points_to_the_side_keeping_the_story_sentences_the_other_lacks() -> None:
+    pair = PairFacts(sentences=((0, 90, 0, 90), (100, 190, 100, 190)), kin_a=((200, 290), (300, 390)))
+    lk = decide(facts("a", 400), facts("b", 400), pair)
+    assert lk.direction == "a->b"
+    assert any(e.kind == "kin-material" and e.weight > 0 for e in lk.evidence)
+    src = "Smith won the vote in Ohio. Smith thanked Ohio and its farmers."
+    copy = "Smith won the vote in Ohio. A storm closed schools across Kent county on Friday."
+    from newstrace.provenance.facts import kin_sentences
+    assert kin_sentences(src, copy, match_sentences(src, copy)) == (((28, 63),), ())  # the storm is the copy's own
+
+
+def test_a_copy_of_a_copy_read_as_a_common_source_is_a_chain() -> None:
+    from newstrace.provenance import resolve_in_corpus
+
+    # Z has sentences at 0..900; X kept 0-5; Y kept 1-3 of them, all through X (X's 100-390 are Y's 0-290).
+    zx = PairFacts(sentences=tuple((z * 100, z * 100 + 90, z * 100, z * 100 + 90) for z in range(6)))
+    zy = PairFacts(sentences=tuple((z * 100, z * 100 + 90, (z - 1) * 100, (z - 1) * 100 + 90) for z in range(1, 4)))
+    xy = PairFacts(sentences=tuple((z * 100, z * 100 + 90, (z - 1) * 100, (z - 1) * 100 + 90) for z in range(1, 4)))
+    cs = Link("x", "y", "common-source", 0.9, (Evidence("common-material", "", 2.0),))
+    links = [Link("z", "x", "a->b", 0.95, ()), Link("z", "y", "common-source", 0.9, ()), cs]
+    out = resolve_in_corpus(links, {("z", "x"): zx, ("z", "y"): zy, ("x", "y"): xy})
+    assert (out[2].source, out[2].derived) == ("x", "y")
+    assert (out[1].source, out[1].derived) == ("z", "y")
+    # siblings: Y also keeps Z's sentence 7, which X lacks, so the common source stands
+    zy2 = PairFacts(sentences=zy.sentences + ((700, 790, 300, 390),))
+    out = resolve_in_corpus(links, {("z", "x"): zx, ("z", "y"): zy2, ("x", "y"): xy})
+    assert out[2].direction == "common-source"

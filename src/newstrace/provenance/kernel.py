@@ -151,6 +151,11 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
         w = s.trim * max(-1.0, min(1.0, trims / s.trim_full))
         out.append(Evidence("sentence-trim", f"{abs(trims)} more sentence(s) cut short in {'B' if trims > 0 else 'A'}"
                                              " than in the other", w))
+    ka, kb = len(pair.kin_a), len(pair.kin_b)
+    if ka != kb and s.kin:
+        w = s.kin * max(-1.0, min(1.0, (ka - kb) / s.kin_full))
+        out.append(Evidence("kin-material", f"A has {ka} and B {kb} sentence(s) of the shared story that the other "
+                                            "lacks (a copy drops some of its source's; what it adds is its own)", w))
     a_anchor, b_anchor = _taken(pair, s.anchor_similarity)
     (ca, wa), (cb, wb) = _interior_gaps(a_anchor, pair.breaks_a), _interior_gaps(b_anchor, pair.breaks_b)
     ga, gb = ca + wa, cb + wb

@@ -270,6 +270,8 @@ def same_story(a: StoryFeatures | Article, b: StoryFeatures | Article, *, df: Do
 # sharing one of its keys. 32 keeps recall of same-story pairs (they share many rare terms) while a key shared
 # by everything (a stem of the corpus topic) is skipped by :data:`KEY_MAX_SHARE`.
 CANDIDATE_KEYS = 32
+# Rounding slack of the bound that skips candidates (far above float error, far below any score difference).
+PRUNE_MARGIN = 1e-9
 # A key held by more than this share of the corpus (once it has MIN_DOCS_FOR_IDF documents) finds no candidates.
 KEY_MAX_SHARE = 0.2
 
@@ -284,11 +286,13 @@ class _Terms:
     names: tuple[str, ...]
     name_keys: tuple[str, ...]
     name_tf: tuple[float, ...]
+    keys: frozenset[str]  # the keys of its combined vector
 
     @classmethod
     def of(cls, f: StoryFeatures) -> "_Terms":
-        return cls(tuple(f.words), tuple(1.0 + math.log(n) for n in f.words.values()), tuple(f.entities),
-                   tuple("\0" + t for t in f.entities), tuple(1.0 + math.log(n) for n in f.entities.values()))
+        names = tuple("\0" + t for t in f.entities)
+        return cls(tuple(f.words), tuple(1.0 + math.log(n) for n in f.words.values()), tuple(f.entities), names,
+                   tuple(1.0 + math.log(n) for n in f.entities.values()), frozenset(f.words) | frozenset(names))
 
 
 class _Vectors:
@@ -307,9 +311,22 @@ class _Vectors:
         for t in set(terms).difference(memo):
             memo[t] = 1.0 if n < MIN_DOCS_FOR_IDF else math.log((n + 1) / (counts.get(t, 0) + 1)) + 1.0
 
+    def _terms(self, f: StoryFeatures) -> _Terms:
+        return self.terms.get(f.id) or self.terms.setdefault(f.id, _Terms.of(f))
+
+    def may_reach(self, va: tuple[dict[str, float], float], b: StoryFeatures, threshold: float) -> bool:
+        """False only when ``b`` surely scores below ``threshold`` against the vector ``va``: the cosine is at most
+        the norm of ``va`` over the keys ``b`` shares, over its whole norm (Cauchy-Schwarz), and the time factor is
+        at most 1. Costs a set intersection, not ``b``'s vector."""
+        x, nx = va
+        if not nx:
+            return True
+        shared = [x[t] for t in self._terms(b).keys.intersection(x)]
+        return math.sqrt(sum(w * w for w in shared)) / nx >= threshold - PRUNE_MARGIN
+
     def of(self, f: StoryFeatures) -> tuple[dict[str, float], float]:
         """The combined word-and-name vector of ``f`` and its norm."""
-        x = self.terms.get(f.id) or self.terms.setdefault(f.id, _Terms.of(f))
+        x = self._terms(f)
         self._fill(self.widf, x.words, self.df.words)
         self._fill(self.eidf, x.names, self.df.entities)
         v = dict(zip(x.words, map(mul, x.word_tf, map(self.widf.__getitem__, x.words))))
@@ -386,7 +403,9 @@ class StoryClusterer:
         keys = self._keys(f)
         vec = _Vectors(self.df, self.settings, self.__dict__.setdefault("_terms", {}))
         mine = vec.of(f)
-        scored = [(vec.similarity(f, mine, self._features[c]), c) for c in self._candidates(keys)]
+        cands = (self._features[c] for c in self._candidates(keys))  # those that cannot match are not scored
+        scored = [(vec.similarity(f, mine, b), b.id) for b in cands
+                  if vec.may_reach(mine, b, self.settings.threshold)]
         matches = {self._find(c) for sim, c in scored if sim >= self.settings.threshold}
         self._features[f.id] = f
         self._order[f.id] = len(self._order)

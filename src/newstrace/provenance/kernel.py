@@ -5,6 +5,7 @@ Pure: it takes :class:`ArticleFacts` and :class:`PairFacts` and does no I/O, so 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from typing import Sequence
@@ -115,6 +116,19 @@ def _taken(pair: PairFacts, min_similarity: float = 0.0) -> tuple[list[tuple[int
     return a_spans + [(q.a_start, q.a_end) for q in pair.quotes], b_spans + [(q.b_start, q.b_end) for q in pair.quotes]
 
 
+def _mutual_best(sentences: Sequence[tuple[int, ...]]) -> tuple[tuple[int, ...], ...]:
+    """The sentence pairs in which each sentence is the other's most similar (ties kept): a copied sentence has
+    one counterpart, and a further match of it shares little more than the story's names."""
+    best_a: dict[tuple[int, int], float] = {}
+    best_b: dict[tuple[int, int], float] = {}
+    for p in sentences:
+        sim = p[4] if len(p) > 4 else 1.0
+        best_a[p[0], p[1]] = max(best_a.get((p[0], p[1]), 0.0), sim)
+        best_b[p[2], p[3]] = max(best_b.get((p[2], p[3]), 0.0), sim)
+    return tuple(p for p in sentences if (p[4] if len(p) > 4 else 1.0) >= max(best_a[p[0], p[1]],
+                                                                              best_b[p[2], p[3]]))
+
+
 def _at_break(pos: int, breaks: Sequence[tuple[int, int]]) -> bool:
     """Whether ``pos`` sits on a paragraph boundary (within BREAK_SLACK characters of one)."""
     return any(r0 - BREAK_SLACK <= pos <= r1 + BREAK_SLACK for r0, r1 in breaks)
@@ -156,7 +170,8 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
         w = s.kin * max(-1.0, min(1.0, (ka - kb) / s.kin_full))
         out.append(Evidence("kin-material", f"A has {ka} and B {kb} sentence(s) of the shared story that the other "
                                             "lacks (a copy drops some of its source's; what it adds is its own)", w))
-    a_anchor, b_anchor = _taken(pair, s.anchor_similarity)
+    anchors = dataclasses.replace(pair, sentences=_mutual_best(pair.sentences)) if s.anchor_mutual else pair
+    a_anchor, b_anchor = _taken(anchors, s.anchor_similarity)
     (ca, wa), (cb, wb) = _interior_gaps(a_anchor, pair.breaks_a), _interior_gaps(b_anchor, pair.breaks_b)
     ga, gb = ca + wa, cb + wb
     cs = 0.0

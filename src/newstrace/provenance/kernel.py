@@ -178,7 +178,8 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
     low = min(ga, gb)
     many = low >= s.interleave_common_sure or (low >= s.interleave_common_min
                                                and low >= s.interleave_common_ratio * max(ga, gb))
-    if many and min(ca, cb) >= s.interleave_cut_min:
+    lopsided = min(ka, kb) == 0 and max(ka, kb) >= s.kin_lopsided  # one holds much of the story, the other none
+    if many and min(ca, cb) >= s.interleave_cut_min and not lopsided:
         cs = min(s.interleave_cap, s.interleave_common + s.interleave_step * (low - s.interleave_common_min))
         out.append(Evidence("common-material", f"A has {ca} and B {cb} stretch(es) that the other cut from inside a "
                                                f"shared paragraph ({ga} and {gb} in all): each kept material of a "

@@ -1,7 +1,10 @@
 """Train the attribution tagger on PolNeAR train; writes src/newstrace/quotes/attrib.crfsuite.xz.
 
+Also writes the mined cue lexicon (src/newstrace/quotes/cue_lexicon.tsv) the tagger's features read.
+
 Usage: nice -n 10 .venv/bin/python tools/train_quotes.py [--train ../shared/data/polnear/train]
-       [--holdout 0.1]   (train on the rest and score the held-out part of *train*; writes no weights)
+       [--holdout 0.1]   (train on the rest, score the held-out part of *train*: tagger alone and the
+                          whole quotes() pipeline; writes no weights)
        [--passes 2]      (also the optional stacked second pass, attrib2.crfsuite.xz; not shipped)
 
 Deterministic: the same train folder and options give the same weights. Dev is never read here.
@@ -20,6 +23,7 @@ import pycrfsuite
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from newstrace.quotes import lexicon  # noqa: E402
 from newstrace.quotes.brat import load_gold  # noqa: E402
 from newstrace.quotes.features import featurize, stack, tokenize  # noqa: E402
 from newstrace.quotes.tagger import MODEL2_PATH, MODEL_PATH, labels_for  # noqa: E402
@@ -39,13 +43,25 @@ FOLDS = 2
 FOLD_ITERS = 60
 
 
+def mine_lexicon(docs):  # type: ignore[no-untyped-def]
+    """The mined cue lexicon's counts over ``docs`` (words inside gold Cue spans vs. all occurrences)."""
+    rows = []
+    for d in docs:
+        toks = tokenize(d.text)
+        gold = labels_for(toks, doc_spans(d))
+        rows.append(([d.text[s:e].lower() for s, e in toks], [g.endswith("C") for g in gold]))
+    return lexicon.mine(rows)
+
+
 def prepare(docs):  # type: ignore[no-untyped-def]
-    """(text, tokens, features, gold labels) of each document."""
+    """(text, tokens, features, gold labels) of each document, with the lexicon mined from these documents."""
+    counts = mine_lexicon(docs)
+    lexicon.set_rates(counts)
     out = []
     for d in docs:
         toks = tokenize(d.text)
         out.append((d.text, toks, featurize(d.text, toks), labels_for(toks, doc_spans(d))))
-    return out
+    return out, counts
 
 
 def train(rows, out: Path, params: dict, labels1=None) -> None:  # type: ignore[no-untyped-def]
@@ -91,6 +107,26 @@ def train_all(rows, out1: Path, out2: Path, params: dict, reuse: bool = False,  
             out.write_bytes(lzma.compress(data, preset=6) if out.suffix == ".xz" else data)
 
 
+def score_holdout(held, model1: Path, model2: Path, passes: int) -> None:  # type: ignore[no-untyped-def]
+    """Tagger-only and full-pipeline (``quotes()``) scores on the held-out part of train."""
+    from newstrace.model import Article
+    from newstrace.quotes import quotes, tagger
+    from newstrace.quotes.evaluate import evaluate, format_table
+
+    tagger.MODEL_PATH, tagger.MODEL2_PATH = model1, model2
+    tagger._tagger.cache_clear()
+
+    def full(text: str) -> list[tuple[str, int, int]]:
+        out = []
+        for q in quotes(Article.from_text(text)):
+            out += [(r, s.start, s.end) for r, s in (("Source", q.speaker), ("Cue", q.cue), ("Content", q.content))
+                    if s is not None]
+        return out
+
+    print(format_table(evaluate(held, lambda t: tagger.tag_spans(t, passes=passes)), label="tagger"))
+    print(format_table(evaluate(held, full), label="pipeline"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--train", default=str(ROOT.parent / "shared" / "data" / "polnear" / "train"))
@@ -100,6 +136,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="with --holdout: keep an existing first-pass model")
     ap.add_argument("--passes", type=int, default=1, help="2: also train the optional stacked second pass")
     ap.add_argument("--iters", type=int, default=PARAMS["max_iterations"])
+    ap.add_argument("--model-out", default="/tmp/newstrace-holdout.crfsuite", help="with --holdout: model path")
     a = ap.parse_args()
     params = dict(PARAMS, c1=a.c1, c2=a.c2, max_iterations=a.iters)
     docs = load_gold(a.train)
@@ -108,19 +145,16 @@ def main() -> None:
         k = max(1, int(1 / a.holdout))
         held = [d for i, d in enumerate(docs) if i % k == 0]
         rest = [d for i, d in enumerate(docs) if i % k != 0]
-        tmp, tmp2 = Path("/tmp/newstrace-holdout.crfsuite"), Path("/tmp/newstrace-holdout2.crfsuite")
-        train_all(prepare(rest), tmp, tmp2, params, reuse=a.reuse)
-        from newstrace.quotes import tagger
-
-        tagger.MODEL_PATH, tagger.MODEL2_PATH = tmp, tmp2
-        tagger._tagger.cache_clear()
-        print(format_table(evaluate(held, lambda t: tagger.tag_spans(t, passes=1)), label="pass1"))
-        from newstrace.quotes.evaluate import evaluate, format_table
-
-        print(format_table(evaluate(held)))
+        tmp, tmp2 = Path(a.model_out), Path(a.model_out + ".2")
+        rows, _ = prepare(rest)
+        train_all(rows, tmp, tmp2, params, reuse=a.reuse, passes=a.passes)
+        print(f"trained {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
+        score_holdout(held, tmp, tmp2, a.passes)
     else:
-        train_all(prepare(docs), MODEL_PATH, MODEL2_PATH, params, passes=a.passes)
-        print(f"wrote {MODEL_PATH}" + (f", {MODEL2_PATH}" if a.passes > 1 else ""))
+        rows, counts = prepare(docs)
+        lexicon.save(counts)
+        train_all(rows, MODEL_PATH, MODEL2_PATH, params, passes=a.passes)
+        print(f"wrote {lexicon.LEXICON_PATH}, {MODEL_PATH}" + (f", {MODEL2_PATH}" if a.passes > 1 else ""))
     print(f"{len(docs)} docs, {time.time() - t0:.0f}s", file=sys.stderr)
 
 

@@ -125,3 +125,29 @@ def test_quote_over_several_paragraphs_is_one_quote():
     q = by_content(quotes(text), text, "count the boats")
     assert q.name == "Ruiz" and q.kind == "direct"
     assert text[q.content.start : q.content.end].endswith("through the night,”")
+
+
+def test_appositive_of_an_addressee_is_not_a_source():
+    from newstrace.quotes.extract import _repair
+
+    text = ("Gen. Ana Ruiz wrote in a letter to Luis Ortega, the commander of the northern brigade, to pledge "
+            "support, saying the war \"has entered a new phase.\"")
+    app = text.index("the commander")
+    spans = [("Source", 0, 13), ("Cue", 14, 19), ("Source", app, text.index(" to pledge")),
+             ("Content", text.index("the war"), len(text))]
+    roles = [(r, text[s:e]) for r, s, e in _repair(text, spans, [])]
+    assert ("Source", "Gen. Ana Ruiz") in roles
+    assert not any(r == "Source" and t.startswith("the commander") for r, t in roles)
+
+
+def test_quote_after_its_attribution_continues_the_content():
+    from newstrace.quotes.extract import _continue_quotes
+    from newstrace.quotes.marks import quote_regions
+
+    text = 'Intro.\n"We lost the pier," said Ruiz. "Nobody has seen anything like it."\nNext paragraph.'
+    a, b = text.index('"We'), text.index(' said')
+    spans = [("Content", a, b), ("Cue", b + 1, b + 5), ("Content", text.index('"Nobody'), text.index("\nNext"))]
+    out = _continue_quotes(text, spans, quote_regions(text))
+    assert ("Content", a, text.index("\nNext")) in out
+    assert ("Source", text.index("Ruiz"), text.index("Ruiz") + 4) in out
+    assert len([r for r, _, _ in out if r == "Content"]) == 1

@@ -134,6 +134,10 @@ _CLOSERS = "”\"»"
 _PREP = re.compile(r"^(?:(?:to|in|of|for|with|at|on|from|by|as)\s|(?:a|an|the)\s+\w+\s+(?:to|from|by|with)\s)"
                    r".*,\s+(?=(?:[A-Z][\w’'.\-]*\s*){1,4}$)", re.S)
 _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
+# A closed appositive after a prepositional object describes that object, not a speaker: "wrote in a letter to
+# Mohammed Deif, the supreme commander of the Brigades, to pledge ..." (a Source the tagger sometimes marks).
+_OBJECT_BEFORE = re.compile(r"\b(?:to|with|for|from|of|by|against)\s+(?:[A-Z][\w’'.\-]*\s+){0,3}[A-Z][\w’'.\-]*,\s*$")
+_DESCRIPTION = re.compile(r"(?:the|a|an)\s+[a-z]", re.IGNORECASE)
 
 
 def _repair(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) -> list[RoleSpan]:
@@ -156,12 +160,59 @@ def _repair(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) ->
                 e -= 1
             if ", " in text[s:e] and text[e : e + 1] == ",":
                 e += 1  # a closed appositive keeps its comma ("Carr, the party's director,"), as PolNeAR marks it
+            if (text[e - 1 : e] == "," and _DESCRIPTION.match(text, s)
+                    and _OBJECT_BEFORE.search(text, max(0, s - 80), s)):
+                continue
         if role == "Content":
             out.extend(_split_content(text, s, e, regions))
             continue
         out.append((role, s, e))
     out.sort(key=lambda x: x[1])
-    return _according(text, _join_paragraphs(text, sorted(set(out), key=lambda x: (x[1], x[2])), regions))
+    out = _join_paragraphs(text, sorted(set(out), key=lambda x: (x[1], x[2])), regions)
+    return _according(text, _continue_quotes(text, out, regions))
+
+
+def _continue_quotes(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) -> list[RoleSpan]:
+    """'"A," said Hough. "B."': a quote that follows its attribution in the same paragraph, with no cue of its
+    own, continues the Content (PolNeAR marks A and B as one discontinuous span); a name left between the cue
+    and the period becomes the Source."""
+    outer = [r for r in regions if r.depth == 1]
+    out = list(spans)
+    drop: set[int] = set()
+    add: list[RoleSpan] = []
+    for i, (role, s, e) in enumerate(out):
+        if role != "Content" or i in drop or text[s] not in _OPENERS:
+            continue
+        j = i + 1
+        while j < len(out) and out[j][0] in ("Source", "Cue") and j - i <= 2:
+            j += 1
+        mid = out[i + 1 : j]
+        if not any(r == "Cue" for r, _, _ in mid) or _gap((e, e), (mid[0][1], mid[0][1]), text) > 3:
+            continue
+        pos = mid[-1][2]
+        nxt = next((r for r in outer if r.start >= pos), None)
+        if nxt is None:
+            continue
+        m = _NAME_STOP.match(text, pos, nxt.start)
+        if m is None or (m.group(1) and any(r == "Source" for r, _, _ in mid)):
+            continue
+        if j < len(out) and out[j][1] < nxt.end:
+            if out[j][0] != "Content" or out[j][1] != nxt.start or out[j][2] > nxt.end + 1:
+                continue
+            drop.add(j)
+        tail_end = text.find("\n", nxt.end)
+        tail = text[nxt.end : len(text) if tail_end < 0 else tail_end]
+        if tail.strip() and not tail.lstrip().startswith(_OPENERS):
+            drop.discard(j)
+            continue  # something follows in the paragraph: perhaps its own attribution
+        out[i] = ("Content", s, nxt.end)
+        if m.group(1):
+            add.append(("Source", m.start(1), m.end(1)))
+    return sorted([x for k, x in enumerate(out) if k not in drop] + add, key=lambda x: x[1])
+
+
+# What may sit between a cue and the next quote for that quote to continue the first: a name, then a stop.
+_NAME_STOP = re.compile(r"[ \t]*((?:[A-Z][\w’'\-]*\.?[ \t]+){0,3}[A-Z][\w’'\-]*)?[.,][ \t]*\Z")
 
 
 def _join_paragraphs(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) -> list[RoleSpan]:

@@ -2,7 +2,9 @@
 
 Tokens are words (the shared :data:`newstrace.tokens.WORD_RE`) and single punctuation marks, each a
 ``(start, end)`` span into the text. Features are strings for a CRF: the word and its neighbours, shape, cue
-lexicon class, quote depth, and the token's place relative to the nearest cue word and to its sentence.
+lexicon class, the mined cue level of the word and its neighbours (:mod:`.lexicon`), quote depth, and the
+token's place relative to the nearest cue word (hand-made or strongly mined), the nearest quote mark and its
+sentence, whose own summary (highest mined cue level, quote mark, colon) every token sees.
 Word-level features are cached per word type, so a document costs a few list concatenations per token.
 """
 
@@ -13,9 +15,10 @@ from functools import lru_cache
 
 from ..tokens import STOPWORDS, WORD_RE, sentences, stem
 from .cues import PRONOUNS, SPEAKER_ROLES, cue_class
+from .lexicon import level
 from .marks import depth_array
 
-__all__ = ["TOKEN_RE", "featurize", "sentence_spans", "stack", "tokenize"]
+__all__ = ["TOKEN_RE", "clear_caches", "featurize", "sentence_spans", "stack", "tokenize"]
 
 TOKEN_RE = re.compile(WORD_RE.pattern + r"|[^\w\s]", re.UNICODE)
 _MARKS = set("\"'“”‘’«»„")
@@ -42,14 +45,27 @@ def _shape(w: str) -> str:
     return re.sub(r"(.)\1+", r"\1\1", s)[:6]
 
 
+# A word whose mined cue level (:func:`.lexicon.level`) reaches this counts as a cue for the sentence-level
+# features (distance to the nearest cue, names and pronouns before a cue): level 3 is a cue rate of 0.2 or more.
+STRONG = 3
+
+
+def clear_caches() -> None:
+    """Forget cached word features (after the mined lexicon changes)."""
+    _word_feats.cache_clear()
+
+
 @lru_cache(maxsize=100_000)
-def _word_feats(w: str) -> tuple[tuple[str, ...], str, str | None]:
-    """(own features, lower-case form, cue class) of a word type."""
+def _word_feats(w: str) -> tuple[tuple[str, ...], str, str | None, int]:
+    """(own features, lower-case form, cue class, mined cue level) of a word type."""
     low = w.lower()
     cls = cue_class(w) if w[0].isalpha() else None
+    lv = level(low) if w[0].isalpha() else 0
     f = ["w=" + low, "st=" + stem(low), "s3=" + low[-3:], "sh=" + _shape(w)]
     if cls:
         f.append("cue=" + cls)
+    if lv:
+        f.append("mc=%d" % lv)
     if low in PRONOUNS:
         f.append("pro")
     if low in SPEAKER_ROLES:
@@ -58,7 +74,7 @@ def _word_feats(w: str) -> tuple[tuple[str, ...], str, str | None]:
         f.append("sw")
     if w in _MARKS:
         f.append("mark")
-    return tuple(f), low, cls
+    return tuple(f), low, cls, lv
 
 
 @lru_cache(maxsize=400_000)
@@ -167,7 +183,12 @@ def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
     sid = _sentence_ids(text, toks)
     rel, nearest = _cue_distances(sid, cls, lows)
     n = len(toks)
-    runs = _cap_runs(text, toks, cls)
+    lv = [x[3] for x in info] + [0, 0]
+    strong = [c or ("mined" if v >= STRONG else None) for c, v in zip(cls, lv)]
+    mrel, _ = _cue_distances(sid, strong, lows)
+    qrel, _ = _cue_distances(sid, ["m" if low in _MARKS else None for low in lows], lows)
+    runs = _cap_runs(text, toks, [c or ("thought" if v >= STRONG else None) for c, v in zip(cls, lv)])
+    sent = _sentence_flags(sid, lv, lows)
     ctx[n : n + 6] = [_PADS] * 6
     feats: list[list[str]] = []
     colon = False
@@ -191,6 +212,15 @@ def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
         f.append("b+=" + low + "|" + (lows[i + 1] if i + 1 < n else "</s>"))
         if nearest[i]:
             f.append("nc=" + r[0] + nearest[i])
+        f += ("mrc=" + mrel[i], "qm=" + qrel[i], "mq=%s%s" % (mrel[i][:1], qrel[i][:1]), sent[sid[i]])
+        if lv[i - 1] and i:
+            f.append("mc-1=%d" % lv[i - 1])
+        if lv[i + 1]:
+            f.append("mc+1=%d" % lv[i + 1])
+            if low in PRONOUNS or runs[i]:
+                f.append("who+mc=%d" % lv[i + 1])
+        if lv[i + 2]:
+            f.append("mc+2=%d" % lv[i + 2])
         k = i - first_of
         f += (_Q[d], "rc=" + r, "qrc=" + _Q[d][2] + r[0], "wrc=" + low + "|" + r,
               _POS[k] if k < 64 else "pos=99", "caprun=" + runs[i])
@@ -206,6 +236,18 @@ def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
             colon = True
         feats.append(f)
     return feats
+
+
+def _sentence_flags(sid: list[int], lv: list[int], lows: list[str]) -> list[str]:
+    """Per sentence: one feature naming its highest mined cue level and whether it holds a quote mark, a colon."""
+    top: dict[int, list] = {}
+    for k, v, low in zip(sid, lv, lows):
+        t = top.setdefault(k, [0, False, False])
+        t[0] = max(t[0], v)
+        t[1] = t[1] or low in _MARKS
+        t[2] = t[2] or low == ":"
+    return ["sent=%d%s%s" % (t[0], "q" if t[1] else "", ":" if t[2] else "") for t in
+            (top.get(k, (0, False, False)) for k in range(max(sid, default=-1) + 1))]
 
 
 def stack(feats: list[list[str]], text: str, toks: list[tuple[int, int]], labels: list[str]) -> list[list[str]]:

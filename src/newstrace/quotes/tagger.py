@@ -2,7 +2,9 @@
 
 The weights (``attrib.crfsuite.xz``) ship with the package and are reproduced by ``tools/train_quotes.py
 --passes 1`` from PolNeAR train. :func:`tag_spans` returns role spans in text offsets, with the pieces of a quote
-split around "he said" joined into one Content span (PolNeAR marks those as one discontinuous span).
+split around "he said" joined into one Content span (PolNeAR marks those as one discontinuous span). Decoding
+leans towards recall for Source and Cue: a token Viterbi leaves O becomes Source or Cue when that is its
+likeliest role and its marginal P(O) is under :data:`O_THRESHOLD`.
 
 An optional second, stacked pass (``attrib2.crfsuite.xz``, trained on out-of-fold first-pass labels with
 ``--passes 2``) runs when its weights are present. It is not shipped: it was not validated in time and it
@@ -118,13 +120,40 @@ def _only_punct(text: str, spans: list[RoleSpan], i: int, j: int) -> bool:
     return True
 
 
-def tag_spans(text: str, *, passes: int = 2) -> list[RoleSpan]:
+# Recall bias: a token the Viterbi path leaves O takes its likeliest role when its marginal probability of O
+# is below this. The CRF alone is precise (~0.85) but misses a third of the spans. On a 10% holdout of
+# PolNeAR train (every 10th document; whole pipeline) 0.6 to 0.7 gave overlap F1 +0.7 to +1.1 points for
+# Source and Cue and +0.5 for Content over 0.5 (no bias), exact F1 within -0.4; 0.65 is the middle.
+O_THRESHOLD = 0.65
+BIASED_ROLES = "SC"  # Content is left as Viterbi has it (biasing it fragments contents and costs exact F1)
+
+
+def _biased(t, labels: list[str], threshold: float) -> list[str]:  # type: ignore[no-untyped-def]
+    """Viterbi labels with O replaced where P(O) < threshold (after ``t.set``/``t.tag`` on the sequence)."""
+    out = list(labels)
+    others = LABELS[1:]
+    for i, lab in enumerate(labels):
+        if lab == "O" and t.marginal("O", i) < threshold:
+            best = max(others, key=lambda y: t.marginal(y, i))
+            if best[2] not in BIASED_ROLES:
+                continue
+            if best[0] == "I" and (i == 0 or out[i - 1][2:] != best[2:]):
+                best = "B" + best[1:]
+            out[i] = best
+    return out
+
+
+def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None) -> list[RoleSpan]:
     """Source, Cue and Content spans in ``text``, in order (``passes=1`` skips the stacked second pass)."""
     toks = tokenize(text)
     if not toks:
         return []
     feats = featurize(text, toks)
-    labels = _tagger().tag(feats)
+    t = _tagger()
+    labels = t.tag(feats)
+    th = O_THRESHOLD if o_threshold is None else o_threshold
+    if th > 0.5:
+        labels = _biased(t, labels, th)
     if passes > 1 and MODEL2_PATH.exists():
         labels = _tagger(True).tag(stack(feats, text, toks, labels))
     return _join_split_quotes(text, decode(toks, labels))

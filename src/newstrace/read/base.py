@@ -7,7 +7,7 @@ import lzma
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import IO, Callable, Union
+from typing import IO, Callable, Iterator, Union
 
 from ..ids import article_id
 from ..model import Article, OffsetMap, Origin, Rejection
@@ -53,6 +53,19 @@ def read_limited(stream: IO[bytes], limit: int) -> bytes:
 
 def reject(src: Source, reason: str, detail: str = "", **where: int | None) -> Rejection:
     return Rejection(origin=src.origin(**where), reason=reason, detail=detail)
+
+
+def read_one(src: Source, settings: ReadSettings, item: Callable[[Source, ReadSettings, bytes], "Item"]
+             ) -> Iterator[Item]:
+    """One article from a whole file: its bytes (up to ``max_article_bytes``) handed to ``item``, else a
+    ``too-large`` rejection."""
+    try:
+        with src.open() as f:
+            data = read_limited(f, settings.max_article_bytes)
+    except TooLarge as e:
+        yield reject(src, "too-large", str(e))
+        return
+    yield item(src, settings, data)
 
 
 def build_article(src: Source, settings: ReadSettings, *, text: str, offsets: OffsetMap | None,

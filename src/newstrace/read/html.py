@@ -13,7 +13,7 @@ from typing import Iterator
 
 import trafilatura
 
-from .base import Item, Source, TooLarge, build_article, read_limited, reject
+from .base import Item, Source, build_article, read_one, reject
 from .dates import parse_date
 from .decode import DecodeFailure, decode, repair_text
 from .plaintext import parse_plain
@@ -36,13 +36,7 @@ HEAD_CHARS = 200_000  # where to look for the tags: the head, or JSON-LD early i
 
 def read_html(src: Source, settings: ReadSettings) -> Iterator[Item]:
     """One article from an HTML file."""
-    try:
-        with src.open() as f:
-            data = read_limited(f, settings.max_article_bytes)
-    except TooLarge as e:
-        yield reject(src, "too-large", str(e))
-        return
-    yield html_item(src, settings, data)
+    return read_one(src, settings, html_item)
 
 
 def html_item(src: Source, settings: ReadSettings, data: bytes, *, where: dict[str, int | None] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
-from .base import Item, Source, TooLarge, build_article, read_limited, reject
+from .base import Item, Source, build_article, read_one, reject
 from .decode import DecodeFailure, decode
 from .plaintext import parse_plain
 from .settings import ReadSettings
@@ -15,13 +15,7 @@ __all__ = ["read_text", "text_item"]
 
 def read_text(src: Source, settings: ReadSettings) -> Iterator[Item]:
     """One article from a text file."""
-    try:
-        with src.open() as f:
-            data = read_limited(f, settings.max_article_bytes)
-    except TooLarge as e:
-        yield reject(src, "too-large", str(e))
-        return
-    yield text_item(src, settings, data)
+    return read_one(src, settings, text_item)
 
 
 def text_item(src: Source, settings: ReadSettings, data: bytes, *, where: dict[str, int | None] | None = None,

@@ -31,7 +31,7 @@ from typing import Iterable, Mapping
 
 from .errors import ConfigError
 from .model import Article
-from .tokens import STOPWORDS, WORD_RE, sentences, stem
+from .tokens import STOPWORDS, WORD_RE, stem
 
 __all__ = [
     "DEFAULT_STORY_THRESHOLD",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -26,8 +25,8 @@ import numpy as np
 
 from newstrace.candidates import candidate_pairs, candidate_pairs_numpy
 from newstrace.fingerprint import NGRAM, content_words, postings
+from plant import SENT_END, border, passage  # noqa: E402  (bench/ is on sys.path when run as a script)
 
-SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 KINDS = ("verbatim", "edited", "shuffled")
 
 
@@ -48,7 +47,7 @@ def _hosts(corpus: Path, n: int, rng: random.Random) -> list[str]:
         pos = 0
         while pos < len(text) and len(out) < n:
             size = rng.randint(250, 1200) if rng.random() < 0.75 else rng.randint(1200, 6000)
-            end = _border(text, pos + size)
+            end = border(text, pos + size)
             if end - pos >= 200:
                 out.append(text[pos:end])
             pos = end + 1
@@ -58,16 +57,6 @@ def _hosts(corpus: Path, n: int, rng: random.Random) -> list[str]:
         sys.exit(f"only {len(out)} hosts could be cut from {corpus}; lower --n")
     return out
 
-
-def _border(text: str, at: int) -> int:
-    m = SENT_END.search(text, min(at, len(text)))
-    return m.start() if m else len(text)
-
-
-def _passage(text: str, length: int, rng: random.Random) -> str:
-    starts = [0] + [m.end() for m in SENT_END.finditer(text)]
-    s = rng.choice([x for x in starts if x < max(1, len(text) - length)] or [0])
-    return text[s : _border(text, s + length)]
 
 
 def _transform(p: str, kind: str, rng: random.Random, vocab: list[str]) -> str:
@@ -100,12 +89,12 @@ def build(n: int, corpus: Path, seed: int) -> tuple[list[str], list[Plant]]:
     plants = []
     for d, h in zip(donors, hosts):
         length = int(np.exp(rng.uniform(np.log(100), np.log(3000))))
-        passage = _passage(originals[d], length, rng)
+        piece = passage(originals[d], length, rng)
         kind = KINDS[len(plants) % 3]
         borders = [0] + [m.end() for m in SENT_END.finditer(texts[h])] + [len(texts[h])]
         at = rng.choice(borders)
-        texts[h] = (texts[h][:at] + " " + _transform(passage, kind, rng, vocab) + " " + texts[h][at:]).strip()
-        plants.append(Plant(d, h, len(passage), kind))
+        texts[h] = (texts[h][:at] + " " + _transform(piece, kind, rng, vocab) + " " + texts[h][at:]).strip()
+        plants.append(Plant(d, h, len(piece), kind))
     return texts, plants
 
 

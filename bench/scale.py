@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -30,10 +29,10 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from plant import SENT_END, border, passage  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("NEWSTRACE_SHARED_DATA", REPO.parent / "shared" / "data"))
-SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 OUTLETS = [f"{a} {b}" for a in ("Harbor", "Valley", "Metro", "Coastal", "Prairie", "Summit") for b in
            ("Ledger", "Courier", "Wire", "Times", "Dispatch")]  # invented outlet names
 MIN_PLANT = 300  # recall is reported for planted passages at least this long (the issue's acceptance measure)
@@ -104,16 +103,6 @@ class Generator:
         return " ".join(self._real(t) or self._mixed(t))
 
 
-def _border(text: str, at: int) -> int:
-    m = SENT_END.search(text, min(at, len(text)))
-    return m.start() if m else len(text)
-
-
-def _passage(text: str, length: int, rng: random.Random) -> str:
-    starts = [0] + [m.end() for m in SENT_END.finditer(text)]
-    s = rng.choice([x for x in starts if x < max(1, len(text) - length)] or [0])
-    return text[s:_border(text, s + length)]
-
 
 def _edit(p: str, rng: random.Random) -> str:
     words = p.split()
@@ -141,9 +130,9 @@ def make_corpus(n: int, gen: Generator, rng: random.Random, *, prefix: str = "a"
     for h in sorted(hosts):
         host, donor = rows[h], rng.choice(pool)
         kind = "verbatim" if rng.random() < 0.6 else "edited"
-        p = _passage(donor["text"], rng.randint(100, 3000), rng)
+        p = passage(donor["text"], rng.randint(100, 3000), rng)
         p = p if kind == "verbatim" else _edit(p, rng)
-        at = _border(host["text"], rng.randrange(len(host["text"])))
+        at = border(host["text"], rng.randrange(len(host["text"])))
         host["text"] = host["text"][:at] + " " + p + " " + host["text"][at:].lstrip()
         host["published"] = donor["published"] + dt.timedelta(hours=rng.randint(1, 48))
         plants.append(Plant(host["id"], donor["id"], at + 1, at + 1 + len(p), kind))
@@ -315,7 +304,7 @@ def incremental(last: dict) -> None:
 
 def queries(last: dict, count: int) -> None:
     rng = random.Random(last["n"])
-    texts = [_edit(_passage(d["text"], 1000, rng), rng) for d in rng.sample(last["donors"], count // 2)]
+    texts = [_edit(passage(d["text"], 1000, rng), rng) for d in rng.sample(last["donors"], count // 2)]
     texts += [last["gen"].text() for _ in range(count - len(texts))]
     p50, p95 = query_latency(last["db"], texts)
     print(f"query on {last['n']:,} articles ({count} texts, half with reuse): p50 {p50:.1f} ms, p95 {p95:.1f} ms")

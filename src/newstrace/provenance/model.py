@@ -82,6 +82,11 @@ class Evidence:
         return {"kind": self.kind, "detail": self.detail, "weight": round(self.weight, 3)}
 
 
+def ends(direction: str, a: str, b: str) -> tuple[str | None, str | None]:
+    """``(source, derived)`` of a link between ``a`` and ``b``; both None unless the direction is known."""
+    return {"a->b": (a, b), "b->a": (b, a)}.get(direction, (None, None))
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """The provenance decision for a pair of articles ``a`` and ``b`` (ids).
@@ -104,11 +109,11 @@ class Link:
 
     @property
     def source(self) -> str | None:
-        return {"a->b": self.a, "b->a": self.b}.get(self.direction)
+        return ends(self.direction, self.a, self.b)[0]
 
     @property
     def derived(self) -> str | None:
-        return {"a->b": self.b, "b->a": self.a}.get(self.direction)
+        return ends(self.direction, self.a, self.b)[1]
 
     def to_json(self) -> dict:
         """``{"source", "derived", "direction", "confidence", "credited", "churn", "evidence", ...}``."""

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import Article
+from ..provenance.model import ends
 
 __all__ = ["ArticleRef", "CreditView", "LinkView", "PairView", "PassageView", "QuoteMatchView", "QuoteView",
            "StoryView", "safe_url"]
@@ -75,11 +76,11 @@ class LinkView:
 
     @property
     def source(self) -> str | None:
-        return {"a->b": self.a, "b->a": self.b}.get(self.direction)
+        return ends(self.direction, self.a, self.b)[0]
 
     @property
     def derived(self) -> str | None:
-        return {"a->b": self.b, "b->a": self.a}.get(self.direction)
+        return ends(self.direction, self.a, self.b)[1]
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "evidence": list(self.evidence), "source": self.source, "derived": self.derived}

@@ -6,11 +6,12 @@ import datetime as dt
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newstrace import Article
 from newstrace.errors import ConfigError
-from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StorySettings, _entities, _Vectors,
+from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings, _entities,
                                article_story_features, same_story, story_features, story_similarity, time_factor)
 
 D = dt.date(2024, 3, 5)
@@ -93,16 +94,39 @@ def test_clusterer_is_incremental_and_stable() -> None:
     assert c.stories() == {"a": ["a", "b"], "c": ["c"], "e": ["e"]}
 
 
-def test_clusterer_scores_equal_story_similarity_exactly() -> None:
-    """The clusterer's cached vectors give the very floats of :func:`story_similarity` (so the same stories)."""
+def test_clusterer_scores_equal_story_similarity() -> None:
+    """The clusterer's vectorised scores are :func:`story_similarity` with the documents so far (float noise only)."""
     texts = [FERRY_A, FERRY_B, BAKERY, ELECTION] * 3
-    fs = [feats(t[k:] + t[:k], f"x{k}-{i}", D + dt.timedelta(days=i)) for i, t in enumerate(texts) for k in (0, 9)]
+    fs = [feats(t[k:] + t[:k], f"x{k}-{i}", D + dt.timedelta(days=7 * i)) for i, t in enumerate(texts)
+          for k in (0, 9)]
+    fs.append(StoryFeatures("undated", fs[0].words, fs[0].entities, None))
     for n in (3, len(fs)):  # flat weights, then corpus idf
+        c = StoryClusterer()
+        c.extend(fs[:n])
         df = DocFreq.of(fs[:n])
-        vec = _Vectors(df, StorySettings(), {})
+        every = np.arange(n)
         for a in fs[:n]:
-            va = vec.of(a)
-            assert [vec.similarity(a, va, b) for b in fs] == [story_similarity(a, b, df=df) for b in fs]
+            ids, counts = c._term_ids(a)
+            _, w = c._weights(ids, counts)
+            day = a.published.toordinal() if a.published else -(2**31)
+            got = c._similarities(ids, w, day, every)
+            assert got == pytest.approx([story_similarity(a, b, df=df) for b in fs[:n]], abs=1e-12)
+
+
+def test_recent_cap_keeps_clustering_linear_and_state_round_trips() -> None:
+    """With ``recent=2`` a key only reaches its two latest holders; the saved state continues identically."""
+    fs = [feats(f"Ferry Morvoren ran aground at Kelsey Point, report {i}.", f"r{i}", D) for i in range(6)]
+    c = StoryClusterer(recent=2)
+    c.extend(fs[:4])
+    assert all(len(v) <= 2 for v in c._index.values())
+    again = StoryClusterer.from_bytes(c.to_bytes())
+    c.extend(fs[4:])
+    again.extend(fs[4:])
+    assert again.stories() == c.stories() == {"r0": [f.id for f in fs]}
+    with pytest.raises(ConfigError):
+        StoryClusterer(recent=0)
+    with pytest.raises(Exception):
+        StoryClusterer.from_bytes(b"not a state")
 
 
 def test_a_bridging_article_merges_stories_under_the_older_id() -> None:

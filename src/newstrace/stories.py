@@ -25,9 +25,9 @@ import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import mul
 from typing import Iterable, Mapping
+
+import numpy as np
 
 from .errors import ConfigError
 from .model import Article
@@ -270,167 +270,262 @@ def same_story(a: StoryFeatures | Article, b: StoryFeatures | Article, *, df: Do
 # sharing one of its keys. 32 keeps recall of same-story pairs (they share many rare terms) while a key shared
 # by everything (a stem of the corpus topic) is skipped by :data:`KEY_MAX_SHARE`.
 CANDIDATE_KEYS = 32
-# Rounding slack of the bound that skips candidates (far above float error, far below any score difference).
-PRUNE_MARGIN = 1e-9
 # A key held by more than this share of the corpus (once it has MIN_DOCS_FOR_IDF documents) finds no candidates.
 KEY_MAX_SHARE = 0.2
+# Each key remembers only its most recent holders (arrival order): a newcomer is compared with at most this many
+# articles per key, so adding one costs the same at a million articles as at a thousand (the clusterer is
+# linear). Stories are told over days to weeks, and a key shared by more than this many earlier articles of
+# one story still reaches the story through the recent ones. 64: at 100k generated articles the mean
+# candidate set stays under a few hundred (bench/scale.py); story-chains (100 articles) never reaches the cap.
+KEY_RECENT = 64
+_NO_DAY = -(2**31)  # ordinal of a missing publication date
 
 
-@dataclass(frozen=True, slots=True)
-class _Terms:
-    """One article's terms, in the order of its features: words with ``1 + log count``, then names (keyed
-    ``"\\0" + name`` in the combined vector) with theirs. They do not depend on the document frequency."""
+class _Growing:
+    """A growable 1-d numpy buffer (amortised appends; ``view`` is the filled part)."""
 
-    words: tuple[str, ...]
-    word_tf: tuple[float, ...]
-    names: tuple[str, ...]
-    name_keys: tuple[str, ...]
-    name_tf: tuple[float, ...]
-    keys: frozenset[str]  # the keys of its combined vector
+    def __init__(self, dtype: type, data: np.ndarray | None = None):
+        self.buf = np.zeros(256, dtype) if data is None else np.array(data, dtype)
+        self.n = 0 if data is None else len(data)
 
-    @classmethod
-    def of(cls, f: StoryFeatures) -> "_Terms":
-        names = tuple("\0" + t for t in f.entities)
-        return cls(tuple(f.words), tuple(1.0 + math.log(n) for n in f.words.values()), tuple(f.entities), names,
-                   tuple(1.0 + math.log(n) for n in f.entities.values()), frozenset(f.words) | frozenset(names))
+    def extend(self, values: np.ndarray) -> None:
+        need = self.n + len(values)
+        if need > len(self.buf):
+            grown = np.zeros(max(need, 2 * len(self.buf)), self.buf.dtype)
+            grown[:self.n] = self.buf[:self.n]
+            self.buf = grown
+        self.buf[self.n:need] = values
+        self.n = need
 
-
-class _Vectors:
-    """:func:`story_similarity` against one document frequency, each idf computed once: the same floats in the
-    same order as :func:`story_similarity` (C-level maps instead of Python loops), so the scores are identical
-    (one clusterer step). ``terms`` caches :class:`_Terms` per article id."""
-
-    def __init__(self, df: DocFreq, settings: StorySettings, terms: dict[str, _Terms]):
-        self.df, self.settings, self.terms = df, settings, terms
-        self.widf: dict[str, float] = {}
-        self.eidf: dict[str, float] = {}
-
-    def _fill(self, memo: dict[str, float], terms: tuple[str, ...], counts: Counter) -> None:
-        """Put the idf of each term missing from ``memo`` in it (:meth:`DocFreq.idf`, inlined)."""
-        n = self.df.n_docs
-        for t in set(terms).difference(memo):
-            memo[t] = 1.0 if n < MIN_DOCS_FOR_IDF else math.log((n + 1) / (counts.get(t, 0) + 1)) + 1.0
-
-    def _terms(self, f: StoryFeatures) -> _Terms:
-        return self.terms.get(f.id) or self.terms.setdefault(f.id, _Terms.of(f))
-
-    def may_reach(self, va: tuple[dict[str, float], float], b: StoryFeatures, threshold: float) -> bool:
-        """False only when ``b`` surely scores below ``threshold`` against the vector ``va``: the cosine is at most
-        the norm of ``va`` over the keys ``b`` shares, over its whole norm (Cauchy-Schwarz), and the time factor is
-        at most 1. Costs a set intersection, not ``b``'s vector."""
-        x, nx = va
-        if not nx:
-            return True
-        shared = [x[t] for t in self._terms(b).keys.intersection(x)]
-        return math.sqrt(sum(w * w for w in shared)) / nx >= threshold - PRUNE_MARGIN
-
-    def of(self, f: StoryFeatures) -> tuple[dict[str, float], float]:
-        """The combined word-and-name vector of ``f`` and its norm."""
-        x = self._terms(f)
-        self._fill(self.widf, x.words, self.df.words)
-        self._fill(self.eidf, x.names, self.df.entities)
-        v = dict(zip(x.words, map(mul, x.word_tf, map(self.widf.__getitem__, x.words))))
-        k = self.settings.entity_weight
-        v.update(zip(x.name_keys, map(mul, repeat(k), map(mul, x.name_tf, map(self.eidf.__getitem__, x.names)))))
-        w = v.values()
-        return v, math.sqrt(sum(map(mul, w, w)))
-
-    def similarity(self, a: StoryFeatures, va: tuple[dict[str, float], float], b: StoryFeatures) -> float:
-        """:func:`story_similarity` of ``a`` (its vector ``va`` from :meth:`of`) and ``b``."""
-        (x, nx), (y, ny) = va, self.of(b)
-        text = 0.0
-        if x and y:
-            if len(x) > len(y):
-                x, nx, y, ny = y, ny, x, nx
-            dot = sum(map(mul, x.values(), map(y.get, x.keys(), repeat(0.0))))
-            text = 0.0 if dot == 0.0 else min(1.0, dot / (nx * ny))
-        return text * time_factor(a.published, b.published, self.settings)
+    @property
+    def view(self) -> np.ndarray:
+        return self.buf[:self.n]
 
 
 class StoryClusterer:
     """Assigns articles to stories as they arrive.
 
-    A newcomer joins the story of the earlier article it is most similar to, when that similarity reaches the
-    same-story threshold; otherwise it starts a story whose id is its own id. Assignments never change as
-    articles arrive. With ``merge=True`` a newcomer that is the same story as articles of several stories merges
-    them under the oldest id (single link: fewer split stories, but one bridging article can join two stories).
+    A newcomer joins the story of the earlier article it is most similar to (:func:`story_similarity` with the
+    document frequencies of the articles so far, this one included), when that similarity reaches the same-story
+    threshold; otherwise it starts a story whose id is its own id. Assignments never change as articles arrive.
+    With ``merge=True`` a newcomer that is the same story as articles of several stories merges them under the
+    oldest id (single link: fewer split stories, but one bridging article can join two stories).
+
+    Only articles sharing one of the newcomer's :data:`CANDIDATE_KEYS` rarest terms are scored, and per term only
+    its :data:`KEY_RECENT` latest holders, so each addition costs about the same however large the corpus. The
+    state is numpy arrays (terms as ids, counts as small integers): about 6 bytes per distinct term of an
+    article, and :meth:`to_bytes` saves it without pickle.
 
     >>> c = StoryClusterer()
     >>> c.add(story_features("Acme opens a Nevada solar farm.", id="a"))
     'a'
     """
 
-    def __init__(self, *, settings: StorySettings = DEFAULT_STORY_SETTINGS, merge: bool = False):
-        self.settings = settings
-        self.merge = merge
-        self.df = DocFreq()
-        self._features: dict[str, StoryFeatures] = {}
-        self._order: dict[str, int] = {}
-        self._parent: dict[str, str] = {}
-        self._index: dict[str, set[str]] = {}
+    def __init__(self, *, settings: StorySettings = DEFAULT_STORY_SETTINGS, merge: bool = False,
+                 recent: int = KEY_RECENT):
+        if recent < 1:
+            raise ConfigError(f"recent must be at least 1, got {recent}")
+        self.settings, self.merge, self.recent = settings, merge, recent
+        self.n_docs = 0
+        self._vocab: dict[str, int] = {}  # "w:" + stem / "e:" + name -> term id
+        self._df = _Growing(np.int64)  # documents holding each term id
+        self._entity = _Growing(np.bool_)  # whether each term id is a name
+        self._held = _Growing(np.int64)  # articles keyed under each term id
+        self._ids: list[str] = []  # article index -> id
+        self._pos: dict[str, int] = {}
+        self._parent: list[int] = []
+        self._day = _Growing(np.int64)  # publication date ordinal per article, _NO_DAY when unknown
+        self._off = _Growing(np.int64, np.zeros(1, np.int64))  # article i's terms: [off[i], off[i + 1])
+        self._terms = _Growing(np.int32)  # term ids, ascending within an article
+        self._counts = _Growing(np.uint16)  # their counts (capped at 65535)
+        self._index: dict[int, list[int]] = {}  # key term id -> its latest holders (article indices)
 
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_terms"}  # a cache, rebuilt as needed
+    # -- union-find over article indices ------------------------------------------------------------------
 
-    def _find(self, aid: str) -> str:
-        root = aid
+    def _find(self, i: int) -> int:
+        root = i
         while self._parent[root] != root:
             root = self._parent[root]
-        while self._parent[aid] != root:
-            self._parent[aid], aid = root, self._parent[aid]
+        while self._parent[i] != root:
+            self._parent[i], i = root, self._parent[i]
         return root
 
-    def _keys(self, f: StoryFeatures) -> list[str]:
-        ranked = [("w:" + t, w) for t, w in _weights(f.words, self.df, False).items()]
-        ranked += [("e:" + t, w) for t, w in _weights(f.entities, self.df, True).items()]
-        ranked.sort(key=lambda kv: (-kv[1], kv[0]))
-        return [k for k, _ in ranked[:CANDIDATE_KEYS]]
+    # -- terms and weights --------------------------------------------------------------------------------
 
-    def _candidates(self, keys: list[str]) -> set[str]:
-        limit = max(1, int(KEY_MAX_SHARE * self.df.n_docs)) if self.df.n_docs >= MIN_DOCS_FOR_IDF else None
-        out: set[str] = set()
-        for k in keys:
-            held = self._index.get(k, ())
-            if limit is None or len(held) <= limit:
-                out.update(held)
-        return out
+    def _term_ids(self, f: StoryFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted term ids of ``f`` and their counts; new terms get ids."""
+        vocab = self._vocab
+        keys = ["w:" + t for t in f.words] + ["e:" + t for t in f.entities]
+        fresh = [k for k in keys if k not in vocab]  # distinct: words and names each come from one mapping
+        if fresh:
+            vocab.update(zip(fresh, range(len(vocab), len(vocab) + len(fresh))))
+            self._df.extend(np.zeros(len(fresh), np.int64))
+            self._held.extend(np.zeros(len(fresh), np.int64))
+            self._entity.extend(np.array([k[0] == "e" for k in fresh], np.bool_))
+        a = np.fromiter(map(vocab.__getitem__, keys), np.int32, len(keys))
+        c = np.minimum(np.fromiter((*f.words.values(), *f.entities.values()), np.int64, len(keys)), 65535)
+        order = np.argsort(a, kind="stable")
+        return a[order], c[order].astype(np.uint16)
+
+    def _idf(self, ids: np.ndarray) -> np.ndarray:
+        """:meth:`DocFreq.idf` of term ids at the current document count, vectorised."""
+        n = self.n_docs
+        if n < MIN_DOCS_FOR_IDF:
+            return np.ones(len(ids))
+        return np.log((n + 1) / (self._df.view[ids] + 1.0)) + 1.0
+
+    def _weights(self, ids: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rarity weight ``(1 + log n) * idf``, the same with names scaled by ``entity_weight``)."""
+        raw = (1.0 + np.log(counts.astype(np.float64))) * self._idf(ids)
+        return raw, np.where(self._entity.view[ids], self.settings.entity_weight * raw, raw)
+
+    def _candidates(self, keys: np.ndarray) -> np.ndarray:
+        limit = int(KEY_MAX_SHARE * self.n_docs) if self.n_docs >= MIN_DOCS_FOR_IDF else None
+        out: list[int] = []
+        held = self._held.view
+        for k in keys.tolist():
+            lst = self._index.get(k)
+            if lst and (limit is None or held[k] <= max(1, limit)):
+                out.extend(lst)
+        return np.unique(np.array(out, np.int64))
+
+    def _similarities(self, ids: np.ndarray, w: np.ndarray, day: int, cands: np.ndarray) -> np.ndarray:
+        """:func:`story_similarity` of the newcomer (sorted term ``ids``, combined weights ``w``) with each of
+        ``cands``: one vectorised gather of their terms, not a loop over them."""
+        off = self._off.view
+        starts, ends = off[cands], off[cands + 1]
+        lens = ends - starts
+        total = int(lens.sum())
+        if not total or not len(ids):
+            return np.zeros(len(cands))
+        seg = np.repeat(np.arange(len(cands)), lens)
+        pos = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(starts, lens)
+        c_ids = self._terms.view[pos]
+        _, cw = self._weights(c_ids, self._counts.view[pos])
+        norms = np.sqrt(np.bincount(seg, weights=cw * cw, minlength=len(cands)))
+        at = np.minimum(np.searchsorted(ids, c_ids), len(ids) - 1)
+        hit = ids[at] == c_ids
+        dots = np.bincount(seg[hit], weights=cw[hit] * w[at[hit]], minlength=len(cands))
+        nx = math.sqrt(float(w @ w))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cos = np.where((dots > 0) & (norms > 0), np.minimum(1.0, dots / (nx * norms)), 0.0)
+        if day == _NO_DAY:
+            return cos
+        days = self._day.view[cands]
+        s = self.settings
+        gap = np.abs(days - day) - s.time_grace_days
+        factor = np.where((days == _NO_DAY) | (gap <= 0), 1.0,
+                          s.time_floor + (1.0 - s.time_floor) * np.exp(-np.maximum(gap, 0) / s.time_scale_days))
+        return cos * factor
+
+    # -- adding -------------------------------------------------------------------------------------------
 
     def add(self, f: StoryFeatures) -> str:
         """Add one article; returns the id of its story."""
-        if f.id in self._features:
-            return self._find(f.id)
-        self.df.add(f)
-        keys = self._keys(f)
-        vec = _Vectors(self.df, self.settings, self.__dict__.setdefault("_terms", {}))
-        mine = vec.of(f)
-        cands = (self._features[c] for c in self._candidates(keys))  # those that cannot match are not scored
-        scored = [(vec.similarity(f, mine, b), b.id) for b in cands
-                  if vec.may_reach(mine, b, self.settings.threshold)]
-        matches = {self._find(c) for sim, c in scored if sim >= self.settings.threshold}
-        self._features[f.id] = f
-        self._order[f.id] = len(self._order)
-        self._parent[f.id] = f.id
-        for k in keys:
-            self._index.setdefault(k, set()).add(f.id)
-        if matches and not self.merge:
-            self._parent[f.id] = self._find(max(scored)[1])
-        elif matches:
-            root = min(matches, key=self._order.__getitem__)
-            for m in matches:
-                self._parent[m] = root
-            self._parent[f.id] = root
-        return self._find(f.id)
+        if f.id in self._pos:
+            return self.story_of(f.id)
+        ids, counts = self._term_ids(f)
+        self.n_docs += 1
+        self._df.buf[ids] += 1  # ids are distinct
+        raw, w = self._weights(ids, counts)
+        keys = ids[np.lexsort((ids, -raw))[:CANDIDATE_KEYS]]  # rarest-weighted first, ties by term id
+        day = f.published.toordinal() if f.published is not None else _NO_DAY
+        cands = self._candidates(keys)
+        me = len(self._ids)
+        self._ids.append(f.id)
+        self._pos[f.id] = me
+        self._parent.append(me)
+        self._day.extend(np.array([day], np.int64))
+        self._terms.extend(ids)
+        self._counts.extend(counts)
+        self._off.extend(np.array([self._terms.n], np.int64))
+        if len(cands):
+            sims = self._similarities(ids, w, day, cands)
+            ok = sims >= self.settings.threshold
+            if ok.any():
+                if not self.merge:  # the most similar earlier article, ties to the larger id (as max() of pairs)
+                    top = sims[ok].max()
+                    best = max(self._ids[i] for i in cands[ok & (sims == top)].tolist())
+                    self._parent[me] = self._find(self._pos[best])
+                else:
+                    roots = {self._find(i) for i in cands[ok].tolist()}
+                    root = min(roots)  # indices are arrival order: the oldest story
+                    for r in roots:
+                        self._parent[r] = root
+                    self._parent[me] = root
+        for k in keys.tolist():
+            self._held.buf[k] += 1
+            lst = self._index.setdefault(k, [])
+            lst.append(me)
+            if len(lst) > self.recent:
+                del lst[0]
+        return self._ids[self._find(me)]
 
     def extend(self, features: Iterable[StoryFeatures]) -> None:
         for f in features:
             self.add(f)
 
     def story_of(self, article_id: str) -> str:
-        return self._find(article_id)
+        return self._ids[self._find(self._pos[article_id])]
 
     def stories(self) -> dict[str, list[str]]:
         """Story id -> article ids in arrival order."""
         out: dict[str, list[str]] = {}
-        for aid in self._order:
-            out.setdefault(self._find(aid), []).append(aid)
+        for i, aid in enumerate(self._ids):
+            out.setdefault(self._ids[self._find(i)], []).append(aid)
         return out
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # -- saving -------------------------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """The whole state as an ``.npz`` archive (no pickle): :meth:`from_bytes` continues exactly from it."""
+        import io
+        import json
+
+        keys = sorted(self._index)
+        meta = {"settings": {k: getattr(self.settings, k) for k in self.settings.__slots__}, "merge": self.merge,
+                "recent": self.recent, "n_docs": self.n_docs}
+        arrays = {
+            "meta": np.frombuffer(json.dumps(meta).encode(), np.uint8),
+            "vocab": np.frombuffer(json.dumps(list(self._vocab)).encode(), np.uint8),
+            "ids": np.frombuffer(json.dumps(self._ids).encode(), np.uint8),
+            "df": self._df.view, "entity": self._entity.view, "held": self._held.view,
+            "parent": np.array(self._parent, np.int64), "day": self._day.view, "off": self._off.view,
+            "terms": self._terms.view, "counts": self._counts.view,
+            "index_keys": np.array(keys, np.int64),
+            "index_lens": np.array([len(self._index[k]) for k in keys], np.int64),
+            "index_holders": np.array([i for k in keys for i in self._index[k]], np.int64),
+        }
+        out = io.BytesIO()
+        np.savez(out, **arrays)
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "StoryClusterer":
+        """A clusterer saved by :meth:`to_bytes` (raises ValueError, KeyError or OSError on anything else)."""
+        import io
+        import json
+
+        z = np.load(io.BytesIO(blob), allow_pickle=False)
+        meta = json.loads(bytes(z["meta"]).decode())
+        c = cls(settings=StorySettings(**meta["settings"]), merge=bool(meta["merge"]), recent=int(meta["recent"]))
+        c.n_docs = int(meta["n_docs"])
+        c._vocab = {t: i for i, t in enumerate(json.loads(bytes(z["vocab"]).decode()))}
+        c._ids = [str(a) for a in json.loads(bytes(z["ids"]).decode())]
+        c._pos = {a: i for i, a in enumerate(c._ids)}
+        c._parent = z["parent"].tolist()
+        for name, dtype in (("df", np.int64), ("entity", np.bool_), ("held", np.int64), ("day", np.int64),
+                            ("off", np.int64), ("terms", np.int32), ("counts", np.uint16)):
+            setattr(c, "_" + name, _Growing(dtype, z[name]))
+        holders = z["index_holders"].tolist()
+        c._index, at = {}, 0
+        for k, n in zip(z["index_keys"].tolist(), z["index_lens"].tolist()):
+            c._index[k] = holders[at:at + n]
+            at += n
+        if not (len(c._vocab) == c._df.n == c._entity.n == c._held.n and len(c._ids) == len(c._parent) ==
+                c._day.n == c._off.n - 1 and c._terms.n == c._counts.n == int(c._off.view[-1])):
+            raise ValueError("inconsistent story clusterer state")
+        return c

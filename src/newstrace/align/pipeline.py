@@ -111,11 +111,14 @@ def _trimmed(text: str) -> tuple[int, int]:
     return len(text) - len(text.lstrip()), len(text.rstrip())
 
 
-def align(a: Prepared, b: Prepared, settings: AlignSettings = DEFAULTS) -> list[Passage]:
-    """The reused passages between two prepared texts, ordered by their start in A."""
+def align(a: Prepared, b: Prepared, settings: AlignSettings = DEFAULTS, *,
+          cands: list[tuple[Cluster, bool]] | None = None) -> list[Passage]:
+    """The reused passages between two prepared texts, ordered by their start in A.
+
+    ``cands`` may pass in :func:`candidates` of the same texts and settings when the caller has them already."""
     s = settings
     out = []
-    for c, is_summary in candidates(a, b, s):
+    for c, is_summary in candidates(a, b, s) if cands is None else cands:
         span = matched_span(a, b, c.seeds, explain=not is_summary)
         if span is None:
             continue

@@ -10,10 +10,11 @@ of the same kind.
 from __future__ import annotations
 
 from .kinds import classify, word_similarity
+from .extend import Cluster
 from .pipeline import candidates
 from .prep import Prepared
 from .refine import Block, explained, widen
-from .seeds import sentence_similarity
+from .seeds import SentenceSim, sentence_similarity
 from .types import DEFAULTS, AlignSettings, Passage
 
 __all__ = ["segments"]
@@ -144,13 +145,18 @@ def _overlaps(p: Passage, kept: list[Passage]) -> bool:
                for k in kept)
 
 
-def segments(a: Prepared, b: Prepared, settings: AlignSettings = DEFAULTS) -> list[Passage]:
-    """Verbatim runs, quotations and reworded sentence pairs shared by two texts, ordered by their start in A."""
+def segments(a: Prepared, b: Prepared, settings: AlignSettings = DEFAULTS, *, sim: SentenceSim | None = None,
+             cands: list[tuple[Cluster, bool]] | None = None) -> list[Passage]:
+    """Verbatim runs, quotations and reworded sentence pairs shared by two texts, ordered by their start in A.
+
+    ``sim`` and ``cands`` may pass in :func:`~newstrace.align.seeds.sentence_similarity` and
+    :func:`~newstrace.align.pipeline.candidates` of the same texts when the caller has them (they are then not
+    computed again)."""
     if a.n_sents == 0 or b.n_sents == 0:
         return []
-    sim = sentence_similarity(a, b)
+    sim = sim or sentence_similarity(a, b)
     found: list[Passage] = []
-    for c, _ in candidates(a, b, settings, sim=sim):
+    for c, _ in candidates(a, b, settings, sim=sim) if cands is None else cands:
         pairs = explained(a, b, c.seeds)
         for i, j, blocks in pairs:
             parts = _split_pair(a, b, i, j, blocks)

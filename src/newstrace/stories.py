@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -58,6 +59,7 @@ _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
+_DIGIT = re.compile(r"\d")
 # Capitalised words that are not names even mid-sentence.
 _NOT_NAMES = STOPWORDS | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs",
                           "ms", "dr", "i"}
@@ -122,7 +124,8 @@ def _entities(text: str) -> list[str]:
     "mayorkas"), so a later "Mayorkas" matches. A lone capitalised word that the text also uses in lower case
     ("Separately, ...") is a sentence opener, not a name.
     """
-    lower_used = {m.group() for m in WORD_RE.finditer(text) if m.group().islower()}
+    toks = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    lower_used = {t for t, _, _ in toks if t.islower()}
     out: list[str] = []
     run: list[str] = []
     prev_end = -1
@@ -137,11 +140,13 @@ def _entities(text: str) -> list[str]:
             out.extend(w for w in run if w not in _MONTHS)
         run.clear()
 
-    for m in WORD_RE.finditer(text):
-        tok = m.group()
-        low = tok.lower().removesuffix("'s").removesuffix("’s")
-        joined = prev_end >= 0 and not text[prev_end:m.start()].strip() and "\n" not in text[prev_end:m.start()]
-        if any(ch.isdigit() for ch in tok):
+    for tok, start, end in toks:
+        low = tok.lower()
+        if "'" in low or "’" in low:
+            low = low.removesuffix("'s").removesuffix("’s")
+        gap = text[prev_end:start]
+        joined = prev_end >= 0 and (gap == " " or (not gap.strip() and "\n" not in gap))
+        if not tok.isalpha() and _DIGIT.search(tok):
             if run and run[-1] in _MONTHS and joined:  # "June 14"
                 out.append(run.pop() + " " + low)
             flush()
@@ -152,7 +157,7 @@ def _entities(text: str) -> list[str]:
             run.append(low)
         else:
             flush()
-        prev_end = m.end()
+        prev_end = end
     flush()
     return out
 

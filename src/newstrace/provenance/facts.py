@@ -149,6 +149,10 @@ def paragraph_breaks(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((m.start(), m.end()) for m in _BREAK.finditer(text))
 
 
+# A dateline opens the body; a headline and a byline before it rarely run past this many characters.
+DATELINE_OPENING = 300
+
+
 def article_facts(article: "Article", *, table: object | None = None, quotes: list | None = None,
                   credits: list | None = None) -> ArticleFacts:
     """The :class:`ArticleFacts` of an article, with its credits and quotations found by :mod:`newstrace.quotes`
@@ -158,6 +162,9 @@ def article_facts(article: "Article", *, table: object | None = None, quotes: li
 
     tab = table or default_table()
     found = credits if credits is not None else find_credits(article, tab)
+    # A dateline credits the article only where it opens the text; "WASHINGTON (AP) —" further down opens a text
+    # pasted in (a roundup, or a copier's own material taken from elsewhere) and says nothing of this one's source.
+    found = [c for c in found if c.kind != "dateline" or c.span.start <= DATELINE_OPENING]
     units = quote_units(article.text, quotes if quotes is not None else find_quotes(article))
     names = {c.outlet for c in found}
     return ArticleFacts(

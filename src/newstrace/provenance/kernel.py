@@ -258,6 +258,31 @@ def _agency_evidence(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Prove
     return [], 0.0, ""
 
 
+def _paragraph(start: int, end: int, breaks: Sequence[tuple[int, int]], length: int) -> tuple[int, int]:
+    """The paragraph holding ``start``-``end``: from the break before it to the break after it."""
+    return (max((r1 for _, r1 in breaks if r1 <= start), default=0),
+            min((r0 for r0, _ in breaks if r0 >= end), default=length))
+
+
+def _third_claims(f: ArticleFacts, other: ArticleFacts, story: Sequence[tuple[int, int]],
+                  breaks: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+    """Wire agencies that ``f`` names as the source of its own text and ``other`` does not name (nor is): by a
+    dateline opening it, by a credit line (a paragraph that is little more than the credit: "X contributed to this
+    report."), or by a credit inside the story's material (``story``: its shared and kin spans). A credit inside
+    material of its own that has nothing of the shared story ("the pope told reporters, according to Reuters")
+    credits that material only."""
+    named = set(other.credits) | set(other.datelines) | {other.outlet}
+    out: list[str] = []
+    for name, s0, e0 in f.credit_spans:
+        if name not in f.agencies or name in named or name == f.outlet or name in out:
+            continue
+        p0, p1 = _paragraph(s0, e0, breaks, f.length)
+        if name in f.datelines or (breaks and p1 - p0 <= CREDIT_LINE_CHARS) \
+                or any(s < e0 and s0 < e for s, e in story):
+            out.append(name)
+    return tuple(out)
+
+
 def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
            settings: ProvenanceSettings = DEFAULT_PROVENANCE) -> Link:
     """The provenance :class:`Link` of a pair: direction, confidence, evidence, credited, churn. Pure."""
@@ -274,6 +299,22 @@ def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
         both_credit = bool(agency) and cs_agency >= s.agency_both
         return Link(a.id, b.id, "common-source", _sigmoid(cs), tuple(evidence), credited=both_credit,
                     common_source=agency or None)
+    if s.third_credit and not direct_credit:
+        story_a = [(p[0], p[1]) for p in pair.sentences] + [(q.a_start, q.a_end) for q in pair.quotes] + list(pair.kin_a)
+        story_b = [(p[2], p[3]) for p in pair.sentences] + [(q.b_start, q.b_end) for q in pair.quotes] + list(pair.kin_b)
+        claims_a = _third_claims(a, b, story_a, pair.breaks_a)
+        claims_b = _third_claims(b, a, story_b, pair.breaks_b)
+        # One that credits a wire agency for its text, and not the other, did not take that text from the other:
+        # a reading of it as the copy leaves a common source (the agency) as the only reading left.
+        vetoed = [(who, n) for who, names, side in (("B", claims_b, 1.0), ("A", claims_a, -1.0))
+                  for n in names if lean * side > -s.unknown_margin]
+        if vetoed:
+            who, name = vetoed[0]
+            other = "A" if who == "B" else "B"
+            evidence.append(Evidence("third-credit", f"{who} credits {name} for its text and {other} does not name "
+                                                     f"it: {who} did not take it from {other}", 0.0))
+            return Link(a.id, b.id, "common-source", _sigmoid(max(cs, s.common_min)), tuple(evidence),
+                        credited=False, common_source=name)
     if abs(lean) < s.unknown_margin:
         return Link(a.id, b.id, "unknown", 0.0, tuple(evidence))
     if lean > 0:
@@ -295,8 +336,11 @@ def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
 CREDIT_LINE_RATIO = 2.0
 # Matched sentences with at least this share of their content stems in common are worded the same (copied).
 SAME_WORDING = 0.9
+# A paragraph of at most this many characters that holds a credit is a credit line ("The Associated Press
+# contributed to this report." is 48; a paragraph of reporting that happens to name an agency runs longer).
+CREDIT_LINE_CHARS = 100
 # Evidence kinds that speak for a common source rather than for a direction.
-COMMON_KINDS = ("quote-overlap", "common-credit", "common-material")
+COMMON_KINDS = ("quote-overlap", "common-credit", "common-material", "third-credit")
 # A shared stretch ending (or starting) this close to a paragraph boundary ends (starts) the paragraph: a closing
 # quotation mark and full stop may lie outside a matched quotation.
 BREAK_SLACK = 3

@@ -203,6 +203,7 @@ class ProvenanceSettings:
     kin_lopsided: int = 10
     unknown_margin: float = 0.85
     common_min: float = 1.5
+    third_credit: bool = True
 
 
 DEFAULT_PROVENANCE = ProvenanceSettings()

@@ -28,8 +28,8 @@ if shutil.which("java") is None:
 from newstrace.engines import MARKER, SparkSettings, run_spark, spark_session  # noqa: E402
 from newstrace.engines.tables import table_schema  # noqa: E402
 
-# 50 stories of 4 articles (original, two copies, one loner): 200 articles, about 150 candidate pairs.
-STORIES = 50
+# 500 stories of 4 articles (original, two copies, one loner): 2,000 articles, about 1,500 candidate pairs.
+STORIES = 500
 # A small local JVM: C1 only (short jobs spend most of their time in the JIT) and the serial collector; about
 # 2.5x faster for this test on 2 cores. Not the engine's default: long runs want the optimizing compiler.
 TEST_CONF = (("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"),)

@@ -283,6 +283,11 @@ KEY_MAX_SHARE = 0.2
 # one story still reaches the story through the recent ones. 64: at 100k generated articles the mean
 # candidate set stays under a few hundred (bench/scale.py); story-chains (100 articles) never reaches the cap.
 KEY_RECENT = 64
+# A newcomer is scored against at most this many of its candidates, those sharing the most keys with it (a
+# same-story article shares many rare terms, a chance candidate one or two), so a common key cannot make one
+# addition cost thousands of comparisons. 128: above any story-chains candidate set (100 articles), and at 10k
+# generated articles it caps the few newcomers whose keys are all common.
+MAX_SCORED = 128
 _NO_DAY = -(2**31)  # ordinal of a missing publication date
 
 
@@ -385,6 +390,8 @@ class StoryClusterer:
         return raw, np.where(self._entity.view[ids], self.settings.entity_weight * raw, raw)
 
     def _candidates(self, keys: np.ndarray) -> np.ndarray:
+        """Earlier articles sharing a key: at most :data:`MAX_SCORED`, those sharing the most keys (then the
+        latest)."""
         limit = int(KEY_MAX_SHARE * self.n_docs) if self.n_docs >= MIN_DOCS_FOR_IDF else None
         out: list[int] = []
         held = self._held.view
@@ -392,7 +399,10 @@ class StoryClusterer:
             lst = self._index.get(k)
             if lst and (limit is None or held[k] <= max(1, limit)):
                 out.extend(lst)
-        return np.unique(np.array(out, np.int64))
+        found, shared = np.unique(np.array(out, np.int64), return_counts=True)
+        if len(found) <= MAX_SCORED:
+            return found
+        return np.sort(found[np.lexsort((-found, -shared))[:MAX_SCORED]])
 
     def _similarities(self, ids: np.ndarray, w: np.ndarray, day: int, cands: np.ndarray) -> np.ndarray:
         """:func:`story_similarity` of the newcomer (sorted term ``ids``, combined weights ``w``) with each of

@@ -51,3 +51,28 @@ def test_builder_identity_is_none():
     b = TextBuilder("abc def")
     b.copy(0, 7)
     assert b.text() == "abc def" and b.offsets() is None
+
+
+def test_word_then_character_opcodes_rebuild_the_repaired_line():
+    """The word-first diff covers both strings end to end, in order, and its equal pieces are equal."""
+    from hypothesis import given, settings, strategies as st
+
+    from newstrace.read.decode import _char_opcodes
+
+    words = st.sampled_from(["caf\u00c3\u00a9", "café", "don\u00e2\u20ac\u2122t", "don’t", "the", "  ", "\t", "Zoë", "x"])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(words, max_size=30), st.lists(words, max_size=30))
+    def check(xs, ys):
+        a, b = " ".join(xs), " ".join(ys)
+        ops = _char_opcodes(a, b)
+        assert "".join(b[j1:j2] for _, _, j1, j2 in ops) == b
+        assert [i for op in ops for i in op[:2]] == sorted(i for op in ops for i in op[:2])
+        assert sum(i2 - i1 for i1, i2, _, _ in ops) == len(a)
+
+    check()
+    line = "Officials said the caf\u00c3\u00a9 would reopen. " * 120  # a long one-line article with mojibake
+    from newstrace.read.decode import repair_text
+
+    fixed = repair_text(line)
+    assert "café" in fixed and "".join(fixed[j1:j2] for _, _, j1, j2 in _char_opcodes(line, fixed)) == fixed

@@ -56,3 +56,57 @@ def test_only_an_opening_dateline_credits_the_article() -> None:
     pasted = article_facts(Article.from_text(BODY + "\n\n" + "Some filler about the weather. " * 12 + "\n\n"
                                              "PORTSMOUTH (AP) — The coast guard closed the channel.", id="y"))
     assert pasted.datelines == () and "Associated Press" not in pasted.agencies
+
+
+def _sents(*rows: tuple[int, int]) -> PairFacts:
+    """Matched 90-character sentences at the given (A offset, B offset) pairs."""
+    return PairFacts(sentences=tuple((a, a + 90, b, b + 90) for a, b in rows))
+
+
+def test_a_third_copy_holding_text_of_each_shows_two_copies_of_an_absent_wire_story() -> None:
+    from newstrace.provenance import Link, resolve_in_corpus
+
+    # An absent wire text W of nine sentences. X kept W0-5 (X offsets k*100), Y kept W3-8 (Y offsets (k-3)*100),
+    # C kept W0-2 and W6-8 (C offsets 0..500): C holds W0-2 of X that Y lacks and W6-8 of Y that X lacks.
+    xy = _sents(*((k * 100, (k - 3) * 100) for k in (3, 4, 5)))
+    xc = _sents((0, 0), (100, 100), (200, 200))
+    yc = _sents((300, 300), (400, 400), (500, 500))
+    links = [Link("x", "y", "a->b", 0.9, ()), Link("x", "c", "unknown", 0.0, ()), Link("y", "c", "unknown", 0.0, ())]
+    out = resolve_in_corpus(links, {("x", "y"): xy, ("x", "c"): xc, ("y", "c"): yc})
+    assert out[0].direction == "common-source"
+    assert any(e.kind == "common-material" and e.detail.startswith("c holds") for e in out[0].evidence)
+
+
+def test_a_chain_through_the_third_article_stays_a_chain() -> None:
+    from newstrace.provenance import Link, resolve_in_corpus
+
+    # X -> C -> Y: C copied X's sentences 0-7 and added three of its own (C 800-1000); Y copied C's 2-6 (Y 0-400)
+    # and C's own three (Y 500-700). C holds X's 0, 1, 7 that Y lacks and Y's 500-700 that X lacks, but all that Y
+    # has of X it shares with C: Y's text of X came through C.
+    xc = _sents(*((k * 100, k * 100) for k in range(8)))
+    cy = _sents(*((k * 100, (k - 2) * 100) for k in range(2, 7)), (800, 500), (900, 600), (1000, 700))
+    xy = _sents(*((k * 100, (k - 2) * 100) for k in range(2, 7)))
+    links = [Link("x", "c", "a->b", 0.95, ()), Link("c", "y", "a->b", 0.95, ()), Link("x", "y", "a->b", 0.9, ())]
+    out = resolve_in_corpus(links, {("x", "c"): xc, ("c", "y"): cy, ("x", "y"): xy})
+    assert out[2].direction == "a->b"
+
+
+def test_a_copy_that_credits_the_source_itself_is_a_sibling_not_a_copy_of_a_copy() -> None:
+    from newstrace.provenance import Evidence, Link, resolve_in_corpus
+
+    # Z is the source of X (Z's sentences 0-5) and of Y (Z's 1-3, all of which X has too): the text alone reads as
+    # a chain Z -> X -> Y, but Y names Z's outlet as its source and X does not.
+    zx = _sents(*((k * 100, k * 100) for k in range(6)))
+    zy = _sents(*((k * 100, (k - 1) * 100) for k in range(1, 4)))
+    xy = _sents(*((k * 100, (k - 1) * 100) for k in range(1, 4)))
+    credit = Evidence("credits", "B credits Fenwick Ledger (credit), the outlet of A", 3.0)
+    links = [Link("z", "x", "a->b", 0.95, ()), Link("z", "y", "a->b", 0.99, (credit,)), Link("x", "y", "a->b", 0.9, ())]
+    pairs = {("z", "x"): zx, ("z", "y"): zy, ("x", "y"): xy}
+    out = resolve_in_corpus(links, pairs)
+    assert out[2].direction == "common-source" and out[2].common_source == "z"
+    assert "y credits z" in next(e.detail for e in out[2].evidence if e.kind == "common-material")
+    # without the credit, or when X credits Z too (Y's credit may have come with X's text), X -> Y stands
+    plain = [links[0], Link("z", "y", "a->b", 0.99, ()), links[2]]
+    assert resolve_in_corpus(plain, pairs)[2].direction == "a->b"
+    both = [Link("z", "x", "a->b", 0.95, (credit,)), links[1], links[2]]
+    assert resolve_in_corpus(both, pairs)[2].direction == "a->b"

@@ -57,6 +57,19 @@ def _minus(spans: list[tuple[int, int]], cut: list[tuple[int, int]]) -> int:
     return total
 
 
+def _credits_directly(lk: Link, deriving: str) -> bool:
+    """Whether, in ``lk``, ``deriving`` credits the other article's outlet by name (its own words say where its text
+    came from)."""
+    sign = 1.0 if deriving == lk.b else -1.0  # credit evidence weighs toward A as the source when B credits A
+    return any(e.kind == "credits" and "the outlet of" in e.detail and e.weight * sign > 0 for e in lk.evidence)
+
+
+def _published_first(lk: Link, first: str) -> bool:
+    """Whether, in ``lk``, ``first`` was published before the other article (by the day or by the hour)."""
+    sign = 1.0 if first == lk.a else -1.0
+    return any(e.kind == "published-before" and e.weight * sign > 0 for e in lk.evidence)
+
+
 def _directed(lk: Link, source: str, why: str, confidence: float) -> Link:
     """``lk`` relabelled as ``source`` -> the other (a chain seen in the corpus); credited from its credit
     evidence (positive weight: B credits A); churn unknown at this level (the lengths are not here)."""
@@ -92,6 +105,7 @@ def resolve_chains(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFa
     for lk in links:
         if lk.source:
             leaning.setdefault(lk.derived, set()).add(lk.source)  # type: ignore[arg-type]
+    by_pair = {frozenset((lk.a, lk.b)): lk for lk in links}
     out = list(links)
     chained: dict[str, set[str]] = {}  # y -> the x found between some z and y
     for i, lk in enumerate(out):
@@ -101,8 +115,11 @@ def resolve_chains(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFa
         for x, y in ((lk.a, lk.b), (lk.b, lk.a)):
             if (lean if x == lk.a else -lean) < 0:
                 continue  # the pair's own evidence reads Y as the source: X is no step between Z and Y
-            zs = sorted(z for z in sources.get(x, set()) - {x, y}
-                        if y not in leaning.get(z, set()) and _through(pairs, z, x, y))  # y no source of z
+            if _published_first(lk, y):
+                continue  # Y came out first: it cannot have Z's text through X
+            zs = sorted(z for z in sources.get(x, set()) - {x, y}  # y no source of z, and names no z as its own
+                        if y not in leaning.get(z, set()) and _through(pairs, z, x, y)
+                        and not (frozenset((z, y)) in by_pair and _credits_directly(by_pair[frozenset((z, y))], y)))
             if zs:
                 out[i] = _directed(lk, x, f"all that {y} has of {zs[0]} it shares with {x}, which has more of "
                                           f"{zs[0]}: a copy of a copy", _sigmoid(CHAIN_WEIGHT))
@@ -125,14 +142,20 @@ def resolve_in_corpus(links: Sequence[Link], pairs: Mapping[tuple[str, str], Pai
     """Relabel a directed or unknown link X, Y as ``common-source`` when some Z is a confident source of both and
     X and Y each carry Z's material that the other lacks; then relabel common-source links that the corpus shows
     to be a chain (:func:`resolve_chains`). ``pairs`` maps ``(link.a, link.b)`` to that pair's facts."""
-    return resolve_chains(_resolve_common(links, pairs), pairs)
+    return resolve_chains(_resolve_triangles(_resolve_common(links, pairs), pairs), pairs)
 
 
-def _resolve_common(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFacts]) -> list[Link]:
-    sources: dict[str, set[str]] = {}
-    for lk in links:
-        if lk.source and lk.confidence >= MIN_SOURCE_CONFIDENCE:
-            sources.setdefault(lk.derived, set()).add(lk.source)  # type: ignore[arg-type]
+def _resolve_triangles(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFacts]) -> list[Link]:
+    """Relabel a directed or unknown link X, Y as ``common-source`` when a third article C that shares text with
+    both holds text of X that Y lacks and text of Y that X lacks (each at least MIN_EXTRA_CHARS), and neither X's
+    nor Y's text can have come through C to the other (:func:`_through`): if Y had copied X, what C holds of Y and
+    not of X would be Y's own, and C would hold it only by copying Y, or Y by copying C. So C is the common source
+    of both, or C, X and Y are copies of one text; the source itself may be absent (a wire story run by three
+    outlets). Links with a direct credit between the two are left alone."""
+    partners: dict[str, set[str]] = {}
+    for a, b in pairs:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
     out = []
     for lk in links:
         if lk.direction == "common-source" or any(e.kind == "credits" and "the outlet of" in e.detail
@@ -141,18 +164,61 @@ def _resolve_common(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairF
             continue
         x, y = lk.a, lk.b
         best: tuple[int, str] | None = None
+        for c in sorted((partners.get(x, set()) & partners.get(y, set())) - {x, y}):
+            xc, xy, yc, yx = _spans(pairs, x, c), _spans(pairs, x, y), _spans(pairs, y, c), _spans(pairs, y, x)
+            if None in (xc, xy, yc, yx) or sum(e - s for s, e in _union(xy)) < MIN_EXTRA_CHARS \
+                    or _through(pairs, x, c, y) or _through(pairs, y, c, x):
+                continue  # X and Y share too little to tell, or one's text of the other went through C
+            held = min(_minus(xc, xy), _minus(yc, yx))  # type: ignore[arg-type]
+            if held >= MIN_EXTRA_CHARS and (best is None or held > best[0]):
+                best = (held, c)
+        if best is None:
+            out.append(lk)
+            continue
+        ev = lk.evidence + (Evidence("common-material", f"{best[1]} holds text of each that the other lacks (at "
+                                                        f"least {best[0]} characters): neither copied the other",
+                                     CHAIN_WEIGHT),)
+        out.append(dataclasses.replace(lk, direction="common-source", confidence=_sigmoid(CHAIN_WEIGHT), evidence=ev,
+                                       credited=None, churn=None, common_source=None, untaken=(), fresh_quotes=()))
+    return out
+
+
+def _resolve_common(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFacts]) -> list[Link]:
+    sources: dict[str, set[str]] = {}
+    for lk in links:
+        if lk.source and lk.confidence >= MIN_SOURCE_CONFIDENCE:
+            sources.setdefault(lk.derived, set()).add(lk.source)  # type: ignore[arg-type]
+    by_pair = {frozenset((lk.a, lk.b)): lk for lk in links}
+    out = []
+    for lk in links:
+        if lk.direction == "common-source" or any(e.kind == "credits" and "the outlet of" in e.detail
+                                                       for e in lk.evidence):
+            out.append(lk)
+            continue
+        x, y = lk.a, lk.b
+        best: tuple[int, str, str] | None = None
         for z in sorted((sources.get(x, set()) & sources.get(y, set())) - {x, y}):
             xz, xy, yz, yx = _spans(pairs, x, z), _spans(pairs, x, y), _spans(pairs, y, z), _spans(pairs, y, x)
             if None in (xz, xy, yz, yx):
                 continue
-            extra = min(_minus(xz, xy), _minus(yz, yx))  # type: ignore[arg-type]
-            if extra >= MIN_EXTRA_CHARS and (best is None or extra > best[0]):
-                best = (extra, z)
+            extra_x, extra_y = _minus(xz, xy), _minus(yz, yx)  # type: ignore[arg-type]
+            why = []
+            for w, extra, other in ((x, extra_x, y), (y, extra_y, x)):
+                # w took from z itself, not through the other: it holds z's text the other lacks, names z's
+                # outlet as its source, or came out before the other
+                if extra >= MIN_EXTRA_CHARS:
+                    why.append(f"{w} has {extra} characters of {z} that {other} lacks")
+                elif _credits_directly(by_pair[frozenset((z, w))], w) \
+                        and not _credits_directly(by_pair[frozenset((z, other))], other):
+                    why.append(f"{w} credits {z}")  # and the other does not: the credit did not come with its text
+                elif _published_first(lk, w):
+                    why.append(f"{w} came out before {other}")
+            if len(why) == 2 and (best is None or min(extra_x, extra_y) > best[0]):
+                best = (min(extra_x, extra_y), z, "; ".join(why))
         if best is None:
             out.append(lk)
             continue
-        ev = lk.evidence + (Evidence("common-material", f"each carries text of {best[1]} that the other lacks "
-                                                        f"(at least {best[0]} characters)", 2.0),)
+        ev = lk.evidence + (Evidence("common-material", f"each took from {best[1]} itself ({best[2]})", 2.0),)
         out.append(dataclasses.replace(lk, direction="common-source", confidence=_sigmoid(2.0), evidence=ev,
                                        credited=None, churn=None, common_source=best[1], untaken=(),
                                        fresh_quotes=()))

@@ -173,14 +173,17 @@ def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quo
     if r.passages:
         out.reuse.append((a.id, b.id, r.a_share, r.b_share, len(r.passages)))
     seen = set()
-    matches = match_quotes(a, b, quotes_a, quotes_b)
+    matches = match_quotes(a, b, quotes_a, quotes_b) if quotes_a and quotes_b else []  # none without both
     for m in matches:
         key = (_index(quotes_a, m.a), _index(quotes_b, m.b))
         if None not in key and key not in seen:  # one row per quotation pair (the first, best match)
             seen.add(key)
             out.quote_matches.append((a.id, key[0], b.id, key[1], m.match, codec.dump(list(m.diff)),
                                       bool(m.misattributed)))
-    pf = pair_facts(a, b, matches=matches, alignment=align(pa, pb, DEFAULTS, cands=cands))
+    alignment = align(pa, pb, DEFAULTS, cands=cands) if cands else []
+    if not alignment and not matches:  # the facts would hold no passage and no quotation: no link
+        return out
+    pf = pair_facts(a, b, matches=matches, alignment=alignment)
     if pf.passages or pf.quotes:
         lk = decide(codec.facts_from(facts_a), codec.facts_from(facts_b), pf)
         out.pair_links.append((a.id, b.id, codec.link_to(lk), codec.pair_to(pf)))

@@ -5,7 +5,8 @@ Usage: python bench/scale.py [--sizes 10000] [--spark-size N] [--master local[*]
 
 Corpora come from real text: the PAN 2013 source documents and the PolNeAR article texts (../shared/data), cut
 into articles of consecutive sentences (disjoint stretches, so no unplanted reuse between them) and, once those
-run out, recombined (each sentence interleaves the words of two pool sentences, so its n-grams are new). A
+run out, recombined (each sentence takes its words round-robin from four pool sentences, so its content-word
+n-grams are new). A
 quarter of the articles receive one planted passage of 100-3,000 characters from a non-host article (60%
 verbatim, 40% edited: about one word in fifteen dropped or replaced), inserted at a sentence border, dated after
 its donor. For each size the corpus is written as JSON Lines and a child process ingests it and runs the local
@@ -35,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("NEWSTRACE_SHARED_DATA", REPO.parent / "shared" / "data"))
 OUTLETS = [f"{a} {b}" for a in ("Harbor", "Valley", "Metro", "Coastal", "Prairie", "Summit") for b in
            ("Ledger", "Courier", "Wire", "Times", "Dispatch")]  # invented outlet names
+MIX_SOURCES = 4  # pool sentences interleaved into one recombined sentence (see Generator._mixed)
 MIN_PLANT = 300  # recall is reported for planted passages at least this long (the issue's acceptance measure)
 
 
@@ -91,10 +93,14 @@ class Generator:
         return None
 
     def _mixed(self, target: int) -> list[str]:
+        """Sentences whose words come round-robin from four pool sentences (word i from sentence i mod 4). With
+        two sources, the content words of one source stood side by side whenever the other gave stopwords, so
+        every reuse of a pool sentence (each is drawn many times at 100k articles) made unplanted shared
+        n-grams: at 40k articles 11.5 candidate pairs per article instead of about 1."""
         out: list[str] = []
         while sum(map(len, out)) < target:
-            a, b = self.rng.choice(self.flat).split(), self.rng.choice(self.flat).split()
-            words = [a[i] if i % 2 == 0 or i >= len(b) else b[i] for i in range(len(a))]
+            src = [self.rng.choice(self.flat).split() for _ in range(MIX_SOURCES)]
+            words = [src[i % MIX_SOURCES][i] for i in range(len(src[0])) if i < len(src[i % MIX_SOURCES])]
             out.append(" ".join(words).rstrip(".!?") + ".")
         return out
 

@@ -2,7 +2,9 @@
 
 The text's n-gram fingerprint is looked up in the ``fingerprints`` table; stored articles sharing at least
 ``min_shared`` rare n-grams with it (rare: held by fewer than ``max_df`` stored articles, the same rule the
-candidate join uses with the query counted in) are aligned with :func:`newstrace.reuse.compare`.
+candidate join uses with the query counted in) are aligned as ``newstrace compare`` aligns (passages only: the
+quotation and provenance fields of a full compare cost ten times the alignment, and ``compare`` gives them for
+any one pair), the query text prepared once for all of them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pyarrow as pa
 from ..candidates import CandidateSettings
 from ..errors import StoreError
 from ..model import Article
-from ..reuse import Reuse, compare
+from ..reuse import Reuse
 from ..store import Store
 
 __all__ = ["MAX_SOURCES", "query"]
@@ -51,8 +53,13 @@ def query(store: Store, text: Article | str, *, settings: CandidateSettings = Ca
             [settings.max_df, settings.min_shared, limit]).fetchall()
     finally:
         con.unregister("_q")
+    from ..align import DEFAULTS, prepare
+    from ..align.segments import segments
+
     found = {a.id: a for a in store.articles([r[0] for r in rows])}
-    out = [compare(found[aid], art) for aid, _ in rows if aid in found]
+    pq = prepare(art.text)
+    out = [Reuse(found[aid], art, tuple(segments(prepare(found[aid].text), pq, DEFAULTS)))
+           for aid, _ in rows if aid in found]
     return [r for r in out if r.passages]
 
 

@@ -129,9 +129,10 @@ def _meaning(a: Article, b: Article) -> dict[str, Any]:
     from .quotes import match_quotes, quotes
     from .stories import story_similarity
 
-    qa, qb = quotes(a), quotes(b)
+    qa, qb = quotes(a), quotes(b)  # found once: the facts and the pair facts take them
     matches = match_quotes(a, b, qa, qb)
-    lk = link(a, b, facts_a=article_facts(a), facts_b=article_facts(b), pair=pair_facts(a, b))
+    lk = link(a, b, facts_a=article_facts(a, quotes=qa), facts_b=article_facts(b, quotes=qb),
+              pair=pair_facts(a, b, matches=matches))
     sim = story_similarity(a, b)
     from .stories import DEFAULT_STORY_SETTINGS
 

@@ -295,6 +295,9 @@ def show(r: dict) -> None:
           f"recall(>= {MIN_PLANT} chars) {r['recall']:.4f} over {r['planted']} plants (mean coverage "
           f"{r['coverage']:.3f})  candidates {r['candidates']:,}  reuse pairs {r['reuse_pairs']:,}  "
           f"stories {r['stories']:,}  [corpus built in {r['gen_s']:.1f} s]", flush=True)
+    if r.get("stage_seconds"):
+        print("    where the time went: ingest {:.1f} s, ".format(r["ingest_s"]) +
+              ", ".join(f"{k} {v:.1f} s" for k, v in r["stage_seconds"].items()), flush=True)
 
 
 def incremental(last: dict) -> None:

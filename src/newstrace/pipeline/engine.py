@@ -75,6 +75,7 @@ class TraceReport:
     stories: int
     seconds: float
     errors: int = 0  # units whose stage raised, in the store (see the ``stage_errors`` table)
+    stage_seconds: dict[str, float] | None = None  # wall seconds of each step of this run, in order
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__}
@@ -279,6 +280,19 @@ def _stories(store: Store) -> int:
     return len({r[0] for r in rows})
 
 
+class _Clock:
+    """Wall seconds between laps, by name."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.last, 3)
+        self.last = now
+
+
 def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
                  on_progress: Progress | None = None) -> TraceReport:
     """Run every stage on the articles of ``store`` that have not been through it yet; returns a report.
@@ -287,9 +301,12 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
     ``if __name__ == "__main__":`` guard (raises :class:`StoreError` when a worker dies; rerun to resume)."""
     t0 = time.perf_counter()
     progress = on_progress or (lambda *_: None)
+    clock = _Clock()
     ensure(store)
     _fingerprints(store, settings)
+    clock.lap("fingerprints")
     n_cand = _candidates(store)
+    clock.lap("candidates")
     ex = None
     pending = _count(store.con, "SELECT count(*) FROM articles WHERE id NOT IN (SELECT unit FROM stage_done "
                      "WHERE stage = 'article')") + _count(store.con, "SELECT count(*) FROM candidates WHERE "
@@ -298,7 +315,9 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
         ex = ProcessPoolExecutor(max_workers=settings.processes, mp_context=get_context("spawn"))
     try:
         new_articles = _articles(store, ex, settings, progress)
+        clock.lap("articles")
         new_pairs = _pairs(store, ex, settings, progress)
+        clock.lap("pairs")
     except BrokenProcessPool as e:
         raise StoreError(f"a worker process died ({e}); finished work is kept, run again to resume "
                          "(a script needs the if __name__ == '__main__' guard)") from None
@@ -306,9 +325,11 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
         if ex is not None:
             ex.shutdown(cancel_futures=True)
     n_links = _links(store)
+    clock.lap("links")
     n_stories = _stories(store)
+    clock.lap("stories")
     con = store.con
     return TraceReport(articles=_count(con, "SELECT count(*) FROM articles"), new_articles=new_articles,
                        candidates=n_cand, new_pairs=new_pairs, reuse_pairs=_count(con, "SELECT count(*) FROM reuse"),
                        links=n_links, stories=n_stories, seconds=round(time.perf_counter() - t0, 3),
-                       errors=_count(con, "SELECT count(*) FROM stage_errors"))
+                       errors=_count(con, "SELECT count(*) FROM stage_errors"), stage_seconds=clock.laps)

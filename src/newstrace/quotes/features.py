@@ -86,6 +86,11 @@ def _ctx(k: int, low: str, cls: str | None) -> tuple[str, ...]:
 _BUCKET_OF = [next((b for b in _BUCKETS if d <= b), 99) for d in range(_BUCKETS[-1] + 1)]
 
 
+_NB = len(_BUCKET_OF)
+_AFTER = ["a%d" % b for b in _BUCKET_OF]
+_BEFORE = ["b%d" % b for b in _BUCKET_OF]
+
+
 def _bucket(d: int) -> int:
     return _BUCKET_OF[d] if d < len(_BUCKET_OF) else 99
 
@@ -116,6 +121,7 @@ def _cue_distances(sid: list[int], cls: list[str | None], lows: list[str]) -> tu
             last = i
         prev[i] = last
     nxt = -1
+    stems: dict[int, str] = {}
     for i in range(n - 1, -1, -1):
         if i < n - 1 and sid[i] != sid[i + 1]:
             nxt = -1
@@ -124,14 +130,19 @@ def _cue_distances(sid: list[int], cls: list[str | None], lows: list[str]) -> tu
         p, q = prev[i], nxt
         if p == i:
             out[i] = "c"
-        elif p < 0 and q < 0:
             continue
-        elif q < 0 or (p >= 0 and i - p <= q - i):
-            out[i] = f"a{_bucket(i - p)}"
-            near[i] = stem(lows[p])
+        if p < 0 and q < 0:
+            continue
+        if q < 0 or (p >= 0 and i - p <= q - i):
+            d, j = i - p, p
+            out[i] = _AFTER[d] if d < _NB else "a99"
         else:
-            out[i] = f"b{_bucket(q - i)}"
-            near[i] = stem(lows[q])
+            d, j = q - i, q
+            out[i] = _BEFORE[d] if d < _NB else "b99"
+        st = stems.get(j)
+        if st is None:
+            st = stems[j] = stem(lows[j])
+        near[i] = st
     return out, near
 
 
@@ -183,59 +194,74 @@ def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
     sid = _sentence_ids(text, toks)
     rel, nearest = _cue_distances(sid, cls, lows)
     n = len(toks)
-    lv = [x[3] for x in info] + [0, 0]
+    lv = [x[3] for x in info] + [0, 0, 0]  # lv[-1] (before the first token) and lv[n], lv[n+1] are 0
     strong = [c or ("mined" if v >= STRONG else None) for c, v in zip(cls, lv)]
     mrel, _ = _cue_distances(sid, strong, lows)
     qrel, _ = _cue_distances(sid, ["m" if low in _MARKS else None for low in lows], lows)
     runs = _cap_runs(text, toks, [c or ("thought" if v >= STRONG else None) for c, v in zip(cls, lv)])
     sent = _sentence_flags(sid, lv, lows)
-    ctx[n : n + 6] = [_PADS] * 6
+    ctx[n : n + 6] = [_PADS] * 6  # ctx[-1..-3] and ctx[n..n+2] are pads
+    last = [i + 1 == n or sid[i + 1] != sid[i] for i in range(n)]
     feats: list[list[str]] = []
     colon = False
     first_of = 0
+    prev_low = "<s>"
+    lows.append("</s>")
     for i, (s, e) in enumerate(toks):
-        first = i == 0 or sid[i] != sid[i - 1]
+        k_s = sid[i]
+        first = i == first_of or k_s != sid[i - 1]
         if first:
             colon = False
             first_of = i
         d = depth[s]
         r = rel[i]
         low = lows[i]
+        mr, qr = mrel[i], qrel[i]
         f = list(info[i][0])
-        f += ctx[i - 1][0] if i > 0 else _PAD
+        f += ctx[i - 1][0]
         f += ctx[i + 1][1]
-        f += ctx[i - 2][2] if i > 1 else _PAD
+        f += ctx[i - 2][2]
         f += ctx[i + 2][3]
-        f += ctx[i - 3][4] if i > 2 else _PAD
+        f += ctx[i - 3][4]
         f += ctx[i + 3][5]
-        f.append("b-=" + (lows[i - 1] if i else "<s>") + "|" + low)
-        f.append("b+=" + low + "|" + (lows[i + 1] if i + 1 < n else "</s>"))
+        f += ("b-=" + prev_low + "|" + low, "b+=" + low + "|" + lows[i + 1])
         if nearest[i]:
             f.append("nc=" + r[0] + nearest[i])
-        f += ("mrc=" + mrel[i], "qm=" + qrel[i], "mq=%s%s" % (mrel[i][:1], qrel[i][:1]), sent[sid[i]])
-        if lv[i - 1] and i:
-            f.append("mc-1=%d" % lv[i - 1])
-        if lv[i + 1]:
-            f.append("mc+1=%d" % lv[i + 1])
+        f += ("mrc=" + mr, "qm=" + qr, "mq=" + mr[0] + qr[0], sent[k_s])
+        a = lv[i - 1]
+        if a:
+            f.append(_MC_M1[a])
+        a = lv[i + 1]
+        if a:
+            f.append(_MC_P1[a])
             if low in PRONOUNS or runs[i]:
-                f.append("who+mc=%d" % lv[i + 1])
-        if lv[i + 2]:
-            f.append("mc+2=%d" % lv[i + 2])
+                f.append(_WHO_MC[a])
+        a = lv[i + 2]
+        if a:
+            f.append(_MC_P2[a])
         k = i - first_of
-        f += (_Q[d], "rc=" + r, "qrc=" + _Q[d][2] + r[0], "wrc=" + low + "|" + r,
-              _POS[k] if k < 64 else "pos=99", "caprun=" + runs[i])
+        q = _Q[d]
+        f += (q, "rc=" + r, "qrc=" + q[2] + r[0], "wrc=" + low + "|" + r, _POS[k] if k < 64 else "pos=99",
+              "caprun=" + runs[i])
         if first:
             f.append("bos")
-        if i + 1 == n or sid[i + 1] != sid[i]:
+        if last[i]:
             f.append("eos")
         if s == 0 or text[s - 1] == "\n" or (s > 1 and text[s - 1] in "\"“" and text[s - 2] == "\n"):
             f.append("par")
         if colon:
             f.append("colon")
-        if low == ":":
+        elif low == ":":
             colon = True
+        prev_low = low
         feats.append(f)
     return feats
+
+
+_MC_M1 = ["mc-1=%d" % v for v in range(6)]
+_MC_P1 = ["mc+1=%d" % v for v in range(6)]
+_MC_P2 = ["mc+2=%d" % v for v in range(6)]
+_WHO_MC = ["who+mc=%d" % v for v in range(6)]
 
 
 def _sentence_flags(sid: list[int], lv: list[int], lows: list[str]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from newstrace import Article
-from newstrace.provenance import ArticleFacts, PairFacts, article_facts, decide
+from newstrace.provenance import ArticleFacts, PairFacts, article_facts, decide, pair_facts
 
 # A of five sentences at 0,100,...,400 (90 chars each); B keeps sentences 0, 1, 2, 3 at 0..390 and has a last
 # paragraph at 400..440 of its own.
@@ -110,3 +110,78 @@ def test_a_copy_that_credits_the_source_itself_is_a_sibling_not_a_copy_of_a_copy
     assert resolve_in_corpus(plain, pairs)[2].direction == "a->b"
     both = [Link("z", "x", "a->b", 0.95, (credit,)), links[1], links[2]]
     assert resolve_in_corpus(both, pairs)[2].direction == "a->b"
+
+
+def test_two_quotations_run_together_are_no_extension() -> None:
+    from newstrace.provenance.facts import _runs_on
+
+    quote = '"We will rebuild the old ferry pier before the summer season begins," Lund said.'
+    a = Article.from_text("Mayor Anna Lund spoke at the harbour on Monday.\n\n" + quote + "\n\nResidents cheered.", id="a")
+    # B dropped the closing paragraph of a longer quotation, so its opening mark runs on into Lund's quotation
+    b = Article.from_text('Mayor Anna Lund spoke at the harbour on Monday.\n\n"Where will the money come from? '
+                          + quote + "\n\nResidents cheered.", id="b")
+    pair = pair_facts(a, b)
+    assert [q.relation for q in pair.quotes] == ["altered"]  # not "extended": B did not lengthen Lund's words
+    assert _runs_on(b.text, pair.quotes[0].b_start, pair.quotes[0].b_end)
+    assert not _runs_on(a.text, pair.quotes[0].a_start, pair.quotes[0].a_end)
+
+
+def test_each_side_holding_quotation_words_the_other_cut_is_a_common_source() -> None:
+    from newstrace.provenance import QuoteFact, ProvenanceSettings
+
+    a, b = ArticleFacts("a", length=500), ArticleFacts("b", length=450)
+    quotes = (QuoteFact(0, 80, 0, 50, "truncated"), QuoteFact(200, 240, 150, 230, "extended"))
+    lk = decide(a, b, PairFacts(sentences=SHARED, quotes=quotes))
+    assert lk.direction == "common-source"
+    assert any(e.kind == "quote-overlap" and "neither can have taken all" in e.detail for e in lk.evidence)
+    # one way only: the copy cut its source's quotation
+    one = decide(a, b, PairFacts(sentences=SHARED, quotes=quotes[:1]))
+    assert one.direction != "common-source"
+    off = decide(a, b, PairFacts(sentences=SHARED, quotes=quotes), settings=ProvenanceSettings(quote_both_cut=False))
+    assert off.direction != "common-source"
+
+
+def test_whole_paragraphs_with_nothing_of_the_story_are_the_copys_own() -> None:
+    import dataclasses
+
+    # A: two paragraphs (0-90, 100-190), both shared. B: the same two at 0 and 300, with two whole paragraphs
+    # between them (100-190, 200-290) that A lacks: one stretch inside the shared text.
+    sents = PairFacts(sentences=((0, 90, 0, 90), (100, 190, 300, 390)), breaks_a=((90, 100),),
+                      breaks_b=((90, 100), (190, 200), (290, 300)))
+    a, b = ArticleFacts("a", length=190), ArticleFacts("b", length=390)
+    own = decide(a, b, sents)  # B's paragraphs share nothing of the story: added by B, the copy
+    ev = next(e for e in own.evidence if e.kind == "added-material")
+    assert ev.weight > 0 and "0 and 1 with nothing of it" in ev.detail
+    story = decide(a, b, dataclasses.replace(sents, kin_b=((100, 190), (200, 290))))  # the story's: A dropped them
+    ev = next(e for e in story.evidence if e.kind == "added-material")
+    assert ev.weight < 0 and "A has 0 and B 1 whole paragraph(s) of the story" in ev.detail
+
+
+def test_a_source_and_its_copy_are_no_common_original_for_a_few_stray_cuts() -> None:
+    from newstrace.provenance import ProvenanceSettings
+
+    # Eleven shared sentences. A has a sentence B lacks after each of the first ten (ten stretches), B has one A
+    # lacks after its 3rd, 6th and 9th (three): A is the source, with a few stray stretches in B, not a sibling.
+    shift = [50 * sum(k > g for g in (2, 5, 8)) for k in range(11)]
+    pairs = tuple((k * 200, k * 200 + 90, k * 100 + shift[k], k * 100 + 90 + shift[k]) for k in range(11))
+    a, b = ArticleFacts("a", length=2200), ArticleFacts("b", length=1300)
+    lk = decide(a, b, PairFacts(sentences=pairs))
+    assert lk.direction == "a->b" and not any(e.kind == "common-material" for e in lk.evidence)
+    # with no balance asked for (ratio 0), three stretches on each side read as a common original
+    loose = decide(a, b, PairFacts(sentences=pairs), settings=ProvenanceSettings(interleave_common_ratio=0.0))
+    assert any(e.kind == "common-material" for e in loose.evidence)
+
+
+def test_an_outlet_named_deep_in_the_body_is_no_credit_of_a_source_of_unknown_outlet() -> None:
+    # A's outlet is unknown; B names Fenwick Ledger in a long paragraph far down (one statement attributed), or on
+    # a credit line of its own
+    breaks = ((199, 201), (399, 401), (599, 601), (1799, 1801), (1849, 1851))
+    a = ArticleFacts("a", length=1000)
+    body = ArticleFacts("b", length=2000, outlet="Moor Sentinel", credits=("Fenwick Ledger",),
+                        credit_spans=(("Fenwick Ledger", 900, 930),))
+    pair = PairFacts(sentences=SHARED, breaks_b=breaks)
+    assert not any(e.kind == "credits" for e in decide(a, body, pair).evidence)
+    line = ArticleFacts("b", length=2000, outlet="Moor Sentinel", credits=("Fenwick Ledger",),
+                        credit_spans=(("Fenwick Ledger", 1810, 1840),))
+    lk = decide(a, line, pair)
+    assert any(e.kind == "credits" and "consistent" in e.detail for e in lk.evidence)

@@ -166,9 +166,10 @@ def _resolve_triangles(links: Sequence[Link], pairs: Mapping[tuple[str, str], Pa
         best: tuple[int, str] | None = None
         for c in sorted((partners.get(x, set()) & partners.get(y, set())) - {x, y}):
             xc, xy, yc, yx = _spans(pairs, x, c), _spans(pairs, x, y), _spans(pairs, y, c), _spans(pairs, y, x)
-            if None in (xc, xy, yc, yx) or sum(e - s for s, e in _union(xy)) < MIN_EXTRA_CHARS \
-                    or _through(pairs, x, c, y) or _through(pairs, y, c, x):
-                continue  # X and Y share too little to tell, or one's text of the other went through C
+            if None in (xc, xy, yc, yx) or sum(e - s for s, e in _union(xy)) < MIN_EXTRA_CHARS:
+                continue  # X and Y share too little to tell
+            if _through(pairs, x, c, y) or _through(pairs, y, c, x):
+                continue  # one's text of the other can have gone through C
             held = min(_minus(xc, xy), _minus(yc, yx))  # type: ignore[arg-type]
             if held >= MIN_EXTRA_CHARS and (best is None or held > best[0]):
                 best = (held, c)

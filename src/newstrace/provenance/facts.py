@@ -177,6 +177,20 @@ def article_facts(article: "Article", *, table: object | None = None, quotes: li
         credit_spans=tuple((c.outlet, c.span.start, c.span.end) for c in found))
 
 
+# An opening quotation mark: a curly one, or a straight one after a space (a closing one follows a word).
+_OPENING = re.compile(r'“|(?<=\s)"(?=\w)')
+
+
+def _runs_on(text: str, start: int, end: int) -> bool:
+    """Whether a quotation span holds a second opening mark after its first: two quotations run together (an
+    unclosed quotation, as a multi-paragraph one whose closing paragraph was dropped, runs on into the next).
+
+    >>> _runs_on('"Where were we? "I did help them."', 0, 34), _runs_on('"I did help them."', 0, 18)
+    (True, False)
+    """
+    return _OPENING.search(text, start + 1, end) is not None
+
+
 def pair_facts(a: "Article", b: "Article", *, quotes_a: list | None = None, quotes_b: list | None = None,
                matches: list | None = None, alignment: list | None = None) -> PairFacts:
     """The :class:`PairFacts` of two articles: alignment passages and matched quotations (``quotes_a`` /
@@ -195,6 +209,9 @@ def pair_facts(a: "Article", b: "Article", *, quotes_a: list | None = None, quot
         rel = quote_relation(wa, wb, fallback=m.match)
         if rel in ("altered", "spliced") and _word_ratio(wa, wb) < ALTERED_MIN_RATIO:
             continue  # a few common words in two different quotations
+        if rel in ("truncated", "extended", "overlap") and (
+                _runs_on(a.text, m.a_span.start, m.a_span.end) or _runs_on(b.text, m.b_span.start, m.b_span.end)):
+            rel = "altered"  # the longer side ran two quotations together: its extra words are another quotation's
         facts.append(QuoteFact(m.a_span.start, m.a_span.end, m.b_span.start, m.b_span.end, rel,  # type: ignore
                                m.b.name or m.a.name))
     sents = match_sentences(a.text, b.text)

@@ -72,11 +72,12 @@ def _date_evidence(a: ArticleFacts, b: ArticleFacts, s: ProvenanceSettings) -> l
     return [Evidence("published-before", "published the same day", 0.0)]
 
 
-def _credit_evidence(a: ArticleFacts, b: ArticleFacts, s: ProvenanceSettings) -> tuple[list[Evidence], str, str]:
+def _credit_evidence(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: ProvenanceSettings
+                     ) -> tuple[list[Evidence], str, str]:
     """Credits between the two: evidence, and how B credits A / A credits B (see :func:`_credits_outlet`)."""
     out: list[Evidence] = []
-    b_credits_a = _credits_outlet(b, a)
-    a_credits_b = _credits_outlet(a, b)
+    b_credits_a = _credits_outlet(b, a, pair.breaks_b)
+    a_credits_b = _credits_outlet(a, b, pair.breaks_a)
     for who, other, flag, sign in (("B", a, b_credits_a, 1.0), ("A", b, a_credits_b, -1.0)):
         if flag == "outlet":
             how = "dateline" if other.outlet in (b.datelines if who == "B" else a.datelines) else "credit"
@@ -89,16 +90,24 @@ def _credit_evidence(a: ArticleFacts, b: ArticleFacts, s: ProvenanceSettings) ->
     return out, b_credits_a, a_credits_b
 
 
-def _credits_outlet(deriving: ArticleFacts, source: ArticleFacts) -> str:
+def _credits_outlet(deriving: ArticleFacts, source: ArticleFacts, breaks: Sequence[tuple[int, int]] = ()) -> str:
     """``"outlet"`` when ``deriving`` credits ``source``'s outlet; the credited name when it credits an outlet
     consistent with a source of unknown outlet (not its own, not one the source credits, and not a wire agency:
-    an agency credit names a third text far more often than the article at hand); else ``""``."""
+    an agency credit names a third text far more often than the article at hand); else ``""``. With the source's
+    outlet unknown, only a credit that speaks for the whole article counts: in its opening paragraph or on a
+    credit line of its own (``breaks``: its paragraph boundaries; none known: any credit). A credit further down
+    inside a paragraph of reporting attributes one statement ("..., an official told Fox News"), and names the
+    source of the article no more than any outlet it cites."""
     named = set(deriving.credits) | set(deriving.datelines)
     if source.outlet:
         return "outlet" if source.outlet in named else ""
     for name in sorted(named):
         if name != deriving.outlet and name not in source.credits and name not in source.datelines \
-                and name not in deriving.agencies and name not in source.agencies:
+                and name not in deriving.agencies and name not in source.agencies \
+                and (not breaks or name in deriving.datelines or any(
+                    _opening(p[0], breaks) or p[1] - p[0] <= CREDIT_LINE_CHARS
+                    for p in (_paragraph(s0, e0, breaks, deriving.length)
+                              for n, s0, e0 in deriving.credit_spans if n == name))):
             return name
     return ""
 
@@ -134,21 +143,24 @@ def _at_break(pos: int, breaks: Sequence[tuple[int, int]]) -> bool:
     return any(r0 - BREAK_SLACK <= pos <= r1 + BREAK_SLACK for r0, r1 in breaks)
 
 
-def _interior_gaps(spans: Sequence[tuple[int, int]], breaks: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
+def _interior_gaps(spans: Sequence[tuple[int, int]], breaks: Sequence[tuple[int, int]] = (),
+                   kin: Sequence[tuple[int, int]] = ()) -> tuple[int, int, int]:
     """Stretches of at least MIN_UNTAKEN_CHARS inside the shared text that the other article lacks, as
-    ``(cut, whole)``: those that share a paragraph with shared text (the other cut sentences from inside a
-    paragraph) and those made of whole paragraphs (dropped by the other, or added by this one). With no
-    ``breaks`` known every stretch counts as cut."""
+    ``(cut, whole, whole_of_story)``: those that share a paragraph with shared text (the other cut sentences from
+    inside a paragraph), those made of whole paragraphs (dropped by the other, or added by this one), and of the
+    whole ones those holding a sentence of the story's own material (``kin``, see
+    :func:`~newstrace.provenance.facts.kin_sentences`). With no ``breaks`` known every stretch counts as cut."""
     merged = _union(spans)
-    cut = whole = 0
+    cut = whole = whole_kin = 0
     for (_, e), (s, _) in zip(merged, merged[1:]):
         if s - e < MIN_UNTAKEN_CHARS:
             continue
         if breaks and _at_break(e, breaks) and _at_break(s, breaks):
             whole += 1
+            whole_kin += any(k0 < s and e < k1 for k0, k1 in kin)
         else:
             cut += 1
-    return cut, whole
+    return cut, whole, whole_kin
 
 
 def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: ProvenanceSettings
@@ -172,14 +184,18 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
                                             "lacks (a copy drops some of its source's; what it adds is its own)", w))
     anchors = dataclasses.replace(pair, sentences=_mutual_best(pair.sentences)) if s.anchor_mutual else pair
     a_anchor, b_anchor = _taken(anchors, s.anchor_similarity)
-    (ca, wa), (cb, wb) = _interior_gaps(a_anchor, pair.breaks_a), _interior_gaps(b_anchor, pair.breaks_b)
+    ca, wa, wka = _interior_gaps(a_anchor, pair.breaks_a, pair.kin_a)
+    cb, wb, wkb = _interior_gaps(b_anchor, pair.breaks_b, pair.kin_b)
     ga, gb = ca + wa, cb + wb
     cs = 0.0
     low = min(ga, gb)
     many = low >= s.interleave_common_sure or (low >= s.interleave_common_min
                                                and low >= s.interleave_common_ratio * max(ga, gb))
     lopsided = min(ka, kb) == 0 and max(ka, kb) >= s.kin_lopsided  # one holds much of the story, the other none
-    if many and min(ca, cb) >= s.interleave_cut_min and not lopsided:
+    # each side cut about as much from the other's paragraphs (8 against 1 is a source and its copy, with one
+    # stray stretch); the same ratio as for all stretches
+    balanced = min(ca, cb) >= s.interleave_common_ratio * max(ca, cb)
+    if many and min(ca, cb) >= s.interleave_cut_min and not lopsided and balanced:
         cs = min(s.interleave_cap, s.interleave_common + s.interleave_step * (low - s.interleave_common_min))
         out.append(Evidence("common-material", f"A has {ca} and B {cb} stretch(es) that the other cut from inside a "
                                                f"shared paragraph ({ga} and {gb} in all): each kept material of a "
@@ -189,7 +205,17 @@ def _containment(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, s: Provenanc
         w = s.interleave * max(-1.0, min(1.0, (ca - cb) / s.interleave_full))
         out.append(Evidence("cut-material", f"A has {ca} and B {cb} stretch(es) that the other cut from inside a "
                                             "shared paragraph (the source keeps what the copy cut)", w))
-    if wa != wb and s.interleave_whole:
+    if s.whole_by_story and s.interleave_whole:
+        # whole paragraphs of the story (kin) the other lacks were dropped by the copy; paragraphs with nothing of
+        # the story were added by it
+        diff = (wka - wkb) - ((wa - wka) - (wb - wkb))
+        if diff:
+            w = s.interleave_whole * max(-1.0, min(1.0, diff / s.interleave_full))
+            out.append(Evidence("added-material", f"A has {wka} and B {wkb} whole paragraph(s) of the story inside "
+                                                  f"the shared text that the other lacks (dropped by the copy), and "
+                                                  f"{wa - wka} and {wb - wkb} with nothing of it (added by the copy)",
+                                w))
+    elif wa != wb and s.interleave_whole:
         w = s.interleave_whole * max(-1.0, min(1.0, (wa - wb) / s.interleave_full))
         out.append(Evidence("added-material", f"A has {wa} and B {wb} whole paragraph(s) inside the shared text "
                                               "that the other lacks (dropped by the copy, or added by it)", w))
@@ -235,10 +261,15 @@ def _quote_evidence(pair: PairFacts, s: ProvenanceSettings) -> tuple[list[Eviden
         out.append(Evidence("quote-order", "shared quotations in the same order" if same else
                             "shared quotations reordered", 0.0))
     overlap = sum(q.relation == "overlap" for q in pair.quotes)
-    cs = min(s.overlap_cap, s.quote_overlap * overlap)
+    both = min(cut_a, cut_b) if s.quote_both_cut else 0
+    cs = min(s.overlap_cap, s.quote_overlap * (overlap + both))
     if overlap:
         out.append(Evidence("quote-overlap", f"{overlap} quotation(s) each article cut differently: "
-                                             "neither can have taken it from the other", cs))
+                                             "neither can have taken it from the other", s.quote_overlap * overlap))
+    if both:
+        out.append(Evidence("quote-overlap", f"each article has quotation words the other cut ({cut_b} quotation(s) "
+                                             f"cut short in B, {cut_a} in A): neither can have taken all its "
+                                             "quotations from the other", cs - s.quote_overlap * overlap))
     return out, cs
 
 
@@ -264,6 +295,12 @@ def _paragraph(start: int, end: int, breaks: Sequence[tuple[int, int]], length: 
             min((r0 for r0, _ in breaks if r0 >= end), default=length))
 
 
+def _opening(start: int, breaks: Sequence[tuple[int, int]]) -> bool:
+    """Whether a paragraph starting at ``start`` opens the article: the first or the second (a title or a date
+    line often comes first)."""
+    return sum(r1 <= start for _, r1 in breaks) <= OPENING_PARAGRAPHS - 1
+
+
 def _third_claims(f: ArticleFacts, other: ArticleFacts, story: Sequence[tuple[int, int]],
                   breaks: Sequence[tuple[int, int]]) -> tuple[str, ...]:
     """Wire agencies that ``f`` names as the source of its own text and ``other`` does not name (nor is): by a
@@ -287,7 +324,7 @@ def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
            settings: ProvenanceSettings = DEFAULT_PROVENANCE) -> Link:
     """The provenance :class:`Link` of a pair: direction, confidence, evidence, credited, churn. Pure."""
     s = settings
-    credit_ev, b_credits_a, a_credits_b = _credit_evidence(a, b, s)
+    credit_ev, b_credits_a, a_credits_b = _credit_evidence(a, b, pair, s)
     contain_ev, cov_a, cov_b, cs_material = _containment(a, b, pair, s)
     quote_ev, cs_quotes = _quote_evidence(pair, s)
     agency_ev, cs_agency, agency = _agency_evidence(a, b, pair, s)
@@ -339,6 +376,8 @@ SAME_WORDING = 0.9
 # A paragraph of at most this many characters that holds a credit is a credit line ("The Associated Press
 # contributed to this report." is 48; a paragraph of reporting that happens to name an agency runs longer).
 CREDIT_LINE_CHARS = 100
+# The first this many paragraphs open an article (a title or date line, then the lede).
+OPENING_PARAGRAPHS = 2
 # Evidence kinds that speak for a common source rather than for a direction.
 COMMON_KINDS = ("quote-overlap", "common-credit", "common-material", "third-credit")
 # A shared stretch ending (or starting) this close to a paragraph boundary ends (starts) the paragraph: a closing

@@ -169,7 +169,20 @@ class ProvenanceSettings:
     kin sentences on one side and none on the other, the cut stretches do not show a common original (a sibling
     keeps some of the original the other lacks; one that keeps none of it beside a side holding much is a copy):
     10, read off dev seeds 500, 501, 8675 and 4242 (a veto at 1-8 cost as many common sources as it fixed chains;
-    at 10, 4 partial-reuse copies read as common sources fixed and none lost).
+    at 10, 4 partial-reuse copies read as common sources fixed and none lost). The cut stretches must also be
+    balanced: the side with fewer holds at least interleave_common_ratio of the other's (the ratio already asked of
+    all stretches, not a new constant; ten against three is a source and its copy with stray matches).
+    third_credit: an article that credits a wire agency for its own text (an opening dateline, a credit line, or a
+    credit inside the story's material) which the other does not name did not take that text from the other; a
+    reading of it as the copy becomes a common source (the agency). Not a weight: a rule from what credits mean.
+    whole_by_story: whole paragraphs inside the shared text that one side lacks are told apart by whether they hold
+    the story's material (kin): those that do were dropped by the copy (the holder is the source), those that do
+    not were added by the copy (partial reuse interleaves paragraphs of its own). Before this, all counted as
+    dropped, which read partial-reuse copies as sources (dev seeds 20-29: worst undated direction 0.84 -> 0.91).
+    quote_both_cut: each article holding quotation words the other cut (one quotation cut short in A, another in B)
+    can have taken neither's quotations from the other: a common source, weighed like a quotation both cut
+    differently (quote_overlap per such pair). Quotations run together by the quote finder (an unclosed quotation
+    running on into the next) are not taken as longer versions (see ``facts._runs_on``).
     """
 
     date_days: float = 3.0
@@ -204,6 +217,8 @@ class ProvenanceSettings:
     unknown_margin: float = 0.85
     common_min: float = 1.5
     third_credit: bool = True
+    whole_by_story: bool = True
+    quote_both_cut: bool = True
 
 
 DEFAULT_PROVENANCE = ProvenanceSettings()

@@ -19,7 +19,8 @@ def test_an_agency_credit_line_in_the_copy_leaves_a_common_source() -> None:
     plain = decide(a, ArticleFacts("b", length=440, outlet="Moor Sentinel", published=DAY3), PAIR)
     assert plain.direction == "a->b"
     # B's last paragraph is a credit line naming Reuters, which A does not name: B says its text is Reuters'.
-    b = ArticleFacts("b", length=440, outlet="Moor Sentinel", published=DAY3, credits=("Reuters",), agencies=frozenset({"Reuters"}),
+    b = ArticleFacts("b", length=440, outlet="Moor Sentinel", published=DAY3, credits=("Reuters",),
+                     agencies=frozenset({"Reuters"}),
                      credit_spans=(("Reuters", 400, 407),))
     lk = decide(a, b, PAIR)
     assert lk.direction == "common-source" and lk.common_source == "Reuters"
@@ -30,7 +31,8 @@ def test_an_agency_credit_inside_the_copys_own_material_does_not_veto() -> None:
     a = ArticleFacts("a", length=500, outlet="Fenwick Ledger", published=DAY1)
     # B's own paragraph (400..900) is long and shares nothing of the story; its "according to Reuters" credits it.
     pair = PairFacts(sentences=SHARED, breaks_b=((390, 400),))
-    b = ArticleFacts("b", length=900, outlet="Moor Sentinel", published=DAY3, credits=("Reuters",), agencies=frozenset({"Reuters"}),
+    b = ArticleFacts("b", length=900, outlet="Moor Sentinel", published=DAY3, credits=("Reuters",),
+                     agencies=frozenset({"Reuters"}),
                      credit_spans=(("Reuters", 700, 720),))
     assert decide(a, b, pair).direction == "a->b"
     # The same credit on the side read as the source agrees with the reading.
@@ -116,7 +118,8 @@ def test_two_quotations_run_together_are_no_extension() -> None:
     from newstrace.provenance.facts import _runs_on
 
     quote = '"We will rebuild the old ferry pier before the summer season begins," Lund said.'
-    a = Article.from_text("Mayor Anna Lund spoke at the harbour on Monday.\n\n" + quote + "\n\nResidents cheered.", id="a")
+    opening = "Mayor Anna Lund spoke at the harbour on Monday.\n\n"
+    a = Article.from_text(opening + quote + "\n\nResidents cheered.", id="a")
     # B dropped the closing paragraph of a longer quotation, so its opening mark runs on into Lund's quotation
     b = Article.from_text('Mayor Anna Lund spoke at the harbour on Monday.\n\n"Where will the money come from? '
                           + quote + "\n\nResidents cheered.", id="b")

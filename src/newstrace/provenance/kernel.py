@@ -337,8 +337,8 @@ def decide(a: ArticleFacts, b: ArticleFacts, pair: PairFacts, *,
         return Link(a.id, b.id, "common-source", _sigmoid(cs), tuple(evidence), credited=both_credit,
                     common_source=agency or None)
     if s.third_credit and not direct_credit:
-        story_a = [(p[0], p[1]) for p in pair.sentences] + [(q.a_start, q.a_end) for q in pair.quotes] + list(pair.kin_a)
-        story_b = [(p[2], p[3]) for p in pair.sentences] + [(q.b_start, q.b_end) for q in pair.quotes] + list(pair.kin_b)
+        a_taken, b_taken = _taken(pair)  # shared sentences (or passages) and quotations
+        story_a, story_b = a_taken + list(pair.kin_a), b_taken + list(pair.kin_b)
         claims_a = _third_claims(a, b, story_a, pair.breaks_a)
         claims_b = _third_claims(b, a, story_b, pair.breaks_b)
         # One that credits a wire agency for its text, and not the other, did not take that text from the other:

@@ -188,3 +188,18 @@ def test_an_outlet_named_deep_in_the_body_is_no_credit_of_a_source_of_unknown_ou
                         credit_spans=(("Fenwick Ledger", 1810, 1840),))
     lk = decide(a, line, pair)
     assert any(e.kind == "credits" and "consistent" in e.detail for e in lk.evidence)
+
+
+def test_a_chance_match_of_a_few_names_does_not_hide_a_copy_of_a_copy() -> None:
+    from newstrace.provenance import Evidence, Link, resolve_in_corpus
+
+    # Z -> X -> Y: X kept Z's 0-5, Y kept X's copies of Z's 1-3. Y's own last sentence (300-390) shares a few
+    # words with Z's sentence 8 (similarity 0.3): no text taken, so Y's text of Z still all came through X.
+    zx = _sents(*((k * 100, k * 100) for k in range(6)))
+    zy = PairFacts(sentences=tuple((k * 100, k * 100 + 90, (k - 1) * 100, (k - 1) * 100 + 90, 1.0, 0)
+                                   for k in range(1, 4)) + ((800, 890, 300, 390, 0.3, 0),))
+    xy = _sents(*((k * 100, (k - 1) * 100) for k in range(1, 4)))
+    cs = Link("x", "y", "common-source", 0.9, (Evidence("common-material", "", 2.0),))
+    links = [Link("z", "x", "a->b", 0.95, ()), Link("z", "y", "common-source", 0.9, ()), cs]
+    out = resolve_in_corpus(links, {("z", "x"): zx, ("z", "y"): zy, ("x", "y"): xy})
+    assert (out[2].source, out[2].derived) == ("x", "y")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Mapping, Sequence
 
-from .kernel import COMMON_KINDS, _sigmoid, _union
-from .model import Evidence, Link, PairFacts
+from .kernel import COMMON_KINDS, _mutual_best, _sigmoid, _union
+from .model import DEFAULT_PROVENANCE, Evidence, Link, PairFacts
 
 __all__ = ["resolve_chains", "resolve_in_corpus"]
 
@@ -42,14 +42,18 @@ TRIANGLE_EXTRA_CHARS = 100
 
 
 def _spans(pairs: Mapping[tuple[str, str], PairFacts], x: str, y: str) -> list[tuple[int, int]] | None:
-    """The spans of ``x`` shared with ``y`` (sentences, else passages), from whichever order the pair is stored."""
+    """The spans of ``x`` shared with ``y`` (sentences, else passages), from whichever order the pair is stored.
+    Sentences count only as the kernel's anchors do: pairs in which each is the other's best match, sharing at
+    least ``anchor_similarity`` of their stems (a sentence that shares "campaign", "Senate" and "party" with one
+    of another story is no text taken)."""
     if (x, y) in pairs:
-        p = pairs[x, y]
-        return [(s[0], s[1]) for s in p.sentences] or [(s[0], s[1]) for s in p.passages]
-    if (y, x) in pairs:
-        p = pairs[y, x]
-        return [(s[2], s[3]) for s in p.sentences] or [(s[2], s[3]) for s in p.passages]
-    return None
+        p, a = pairs[x, y], 0
+    elif (y, x) in pairs:
+        p, a = pairs[y, x], 2
+    else:
+        return None
+    sents = [q for q in _mutual_best(p.sentences) if len(q) < 5 or q[4] >= DEFAULT_PROVENANCE.anchor_similarity]
+    return [(s[a], s[a + 1]) for s in sents] or [(s[a], s[a + 1]) for s in p.passages]
 
 
 def _minus(spans: list[tuple[int, int]], cut: list[tuple[int, int]]) -> int:

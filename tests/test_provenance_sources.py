@@ -203,3 +203,20 @@ def test_a_chance_match_of_a_few_names_does_not_hide_a_copy_of_a_copy() -> None:
     links = [Link("z", "x", "a->b", 0.95, ()), Link("z", "y", "common-source", 0.9, ()), cs]
     out = resolve_in_corpus(links, {("z", "x"): zx, ("z", "y"): zy, ("x", "y"): xy})
     assert (out[2].source, out[2].derived) == ("x", "y")
+
+
+def test_one_sentence_each_of_a_source_of_both_that_the_other_lacks_is_enough() -> None:
+    from newstrace.provenance import Link, resolve_in_corpus
+
+    # Z (sentences at 0..900, 150 characters each) is a confident source of X (Z's 0-4) and of Y (Z's 1-5): each
+    # holds one sentence of Z the other lacks (150 characters: Z's 0 in X, Z's 5 in Y).
+    def z_sents(zs: range) -> PairFacts:
+        return PairFacts(sentences=tuple((z * 150, z * 150 + 150, k * 150, k * 150 + 150) for k, z in enumerate(zs)))
+
+    xy = PairFacts(sentences=tuple((k * 150, k * 150 + 150, (k - 1) * 150, (k - 1) * 150 + 150) for k in range(1, 5)))
+    links = [Link("z", "x", "a->b", 0.95, ()), Link("z", "y", "a->b", 0.95, ()), Link("x", "y", "a->b", 0.9, ())]
+    out = resolve_in_corpus(links, {("z", "x"): z_sents(range(0, 5)), ("z", "y"): z_sents(range(1, 6)), ("x", "y"): xy})
+    assert out[2].direction == "common-source" and out[2].common_source == "z"
+    # Y keeps nothing of Z beyond what X has: no common source shown (a copy of a copy, or X's copy)
+    out = resolve_in_corpus(links, {("z", "x"): z_sents(range(0, 5)), ("z", "y"): z_sents(range(1, 5)), ("x", "y"): xy})
+    assert out[2].direction == "a->b"

@@ -9,6 +9,10 @@ The converse tells a copy of a copy from two copies: when Z is a source of X and
 shares with X, while X has Z's material that Y lacks, Y's text of Z can all have come through X, and a
 common-source reading of (X, Y) or of (Z, Y) stands for a chain Z -> X -> Y (two copies of Z would each keep some
 of Z that the other dropped).
+
+A third article can witness a common source that the corpus lacks: when C holds text of X that Y lacks and text
+of Y that X lacks, and neither's text of the other can have gone through C, copying between X and Y cannot
+explain what C holds (three outlets running one absent wire story).
 """
 
 from __future__ import annotations
@@ -34,10 +38,12 @@ CHAIN_WEIGHT = 2.0
 # MIN_EXTRA_CHARS here, siblings that kept one or two sentences the other dropped were read as chains (dev seeds
 # 500 and 501: 9 common sources lost against 6 chains found; in chains the remainder was 0 characters).
 MAX_STRAY_CHARS = 40
-# With a third article as witness, each of X and Y must hold at least this much text that the other lacks and the
-# witness has: about one sentence (not MIN_EXTRA_CHARS' two: a rewrite the matcher missed would have to fall on both
-# sides and be confirmed by the witness both times). Dev seeds 20-29 (9 x 80 stories): 200 -> 150 -> 100 raised
-# common-source recall 0.877 -> 0.893 -> 0.896 at precision 0.977 -> 0.975; no lower value was tried.
+# With a third article as witness (or a confident source of both), each of X and Y must hold at least this much
+# text that the other lacks and the witness has: about one sentence (not MIN_EXTRA_CHARS' two: a rewrite the matcher
+# missed would have to fall on both sides and be confirmed by the witness both times). Dev seeds 20-29 (9 x 80
+# stories): for witnesses, 200 -> 150 -> 100 raised common-source recall 0.877 -> 0.893 -> 0.896 at precision
+# 0.977 -> 0.975; for a source of both (dev seeds 20-29 and 9001), 200 -> 100 raised it 0.890 -> 0.902 with
+# direction and precision unchanged. No lower value was tried.
 TRIANGLE_EXTRA_CHARS = 100
 
 
@@ -149,8 +155,10 @@ def resolve_chains(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFa
 
 def resolve_in_corpus(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFacts]) -> list[Link]:
     """Relabel a directed or unknown link X, Y as ``common-source`` when some Z is a confident source of both and
-    X and Y each carry Z's material that the other lacks; then relabel common-source links that the corpus shows
-    to be a chain (:func:`resolve_chains`). ``pairs`` maps ``(link.a, link.b)`` to that pair's facts."""
+    each of X and Y took from Z itself (it carries Z's material the other lacks, names Z's outlet while the other
+    does not, or came out first), or when a third article witnesses text of each that the other lacks
+    (:func:`_resolve_triangles`); then relabel common-source links that the corpus shows to be a chain
+    (:func:`resolve_chains`). ``pairs`` maps ``(link.a, link.b)`` to that pair's facts."""
     return resolve_chains(_resolve_triangles(_resolve_common(links, pairs), pairs), pairs)
 
 
@@ -216,7 +224,7 @@ def _resolve_common(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairF
             for w, extra, other in ((x, extra_x, y), (y, extra_y, x)):
                 # w took from z itself, not through the other: it holds z's text the other lacks, names z's
                 # outlet as its source, or came out before the other
-                if extra >= MIN_EXTRA_CHARS:
+                if extra >= TRIANGLE_EXTRA_CHARS:
                     why.append(f"{w} has {extra} characters of {z} that {other} lacks")
                 elif _credits_directly(by_pair[frozenset((z, w))], w) \
                         and not _credits_directly(by_pair[frozenset((z, other))], other):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from .kernel import decide
@@ -65,14 +66,17 @@ SENTENCE_MIN_COVER = 0.5
 SENTENCE_MIN_SHARED = 3
 
 
-def _sentence_stems(text: str) -> list[tuple[int, int, frozenset[str]]]:
+@lru_cache(maxsize=16)
+def _sentence_stems(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """Each sentence of ``text`` with its content stems; cached for the last few texts (a pair needs each text's
+    twice, and consecutive pairs of a corpus run often share an article)."""
     from ..tokens import STOPWORDS, WORD_RE, sentences, stem
 
     out = []
     for s, e in sentences(text):
         words = (m.group().lower() for m in WORD_RE.finditer(text, s, e))
         out.append((s, e, frozenset(stem(w) for w in words if w not in STOPWORDS)))
-    return out
+    return tuple(out)
 
 
 def match_sentences(a: str, b: str) -> tuple[tuple[int, ...], ...]:
@@ -122,7 +126,7 @@ def kin_sentences(a: str, b: str, sentences: Sequence[tuple[int, ...]]
     in_a = [(p[0], p[1]) for p in sentences]
     in_b = [(p[2], p[3]) for p in sentences]
 
-    def split(sents: list, spans: list) -> tuple[list, list]:
+    def split(sents: Sequence, spans: list) -> tuple[list, list]:
         shared = [x for x in sents if any(x[0] < e and s < x[1] for s, e in spans)]
         return shared, [x for x in sents if x not in shared and len(x[2]) >= KIN_MIN_STEMS]
 

@@ -1,7 +1,7 @@
 """The attribution tagger: a linear-chain CRF over BIO labels for Source, Cue and Content tokens.
 
-The weights (``attrib.crfsuite.xz``) ship with the package and are reproduced by ``tools/train_quotes.py
---passes 1`` from PolNeAR train. :func:`tag_spans` returns role spans in text offsets, with the pieces of a quote
+The weights (``attrib.crfsuite.xz``) ship with the package and are reproduced by ``tools/train_quotes.py``
+(no options) from PolNeAR train. :func:`tag_spans` returns role spans in text offsets, with the pieces of a quote
 split around "he said" joined into one Content span (PolNeAR marks those as one discontinuous span). Decoding
 leans towards recall for Source and Cue: a token Viterbi leaves O becomes Source or Cue when that is its
 likeliest role and its marginal P(O) is under :data:`O_THRESHOLD`.

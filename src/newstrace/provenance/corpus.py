@@ -162,6 +162,12 @@ def resolve_in_corpus(links: Sequence[Link], pairs: Mapping[tuple[str, str], Pai
     return resolve_chains(_resolve_triangles(_resolve_common(links, pairs), pairs), pairs)
 
 
+def _settled(lk: Link) -> bool:
+    """A link the corpus step leaves alone: already common-source, or with a direct credit between the two."""
+    return lk.direction == "common-source" or any(e.kind == "credits" and "the outlet of" in e.detail
+                                                   for e in lk.evidence)
+
+
 def _resolve_triangles(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairFacts]) -> list[Link]:
     """Relabel a directed or unknown link X, Y as ``common-source`` when a third article C that shares text with
     both holds text of X that Y lacks and text of Y that X lacks (each at least TRIANGLE_EXTRA_CHARS), and neither X's
@@ -175,8 +181,7 @@ def _resolve_triangles(links: Sequence[Link], pairs: Mapping[tuple[str, str], Pa
         partners.setdefault(b, set()).add(a)
     out = []
     for lk in links:
-        if lk.direction == "common-source" or any(e.kind == "credits" and "the outlet of" in e.detail
-                                                       for e in lk.evidence):
+        if _settled(lk):
             out.append(lk)
             continue
         x, y = lk.a, lk.b
@@ -209,8 +214,7 @@ def _resolve_common(links: Sequence[Link], pairs: Mapping[tuple[str, str], PairF
     by_pair = {frozenset((lk.a, lk.b)): lk for lk in links}
     out = []
     for lk in links:
-        if lk.direction == "common-source" or any(e.kind == "credits" and "the outlet of" in e.detail
-                                                       for e in lk.evidence):
+        if _settled(lk):
             out.append(lk)
             continue
         x, y = lk.a, lk.b

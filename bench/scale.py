@@ -14,7 +14,8 @@ engine (all cores): wall time, peak RSS (the whole process tree, sampled), artic
 passages >= 300 characters (found: the pair's passages cover at least half the planted span on the host side,
 in source offsets). Then: time(largest)/time(previous size); the Spark engine on the store export of
 ``--spark-size`` articles and its ratio to the local engine; an incremental add of 1,000 articles to the largest
-store; ``query`` latency p50/p95 on the largest store.
+store; ``query`` latency p50/p95 on the largest store. The figures measured with it, and the note on how far one
+machine goes before Spark is the better choice, are in docs/scale.md.
 """
 
 from __future__ import annotations

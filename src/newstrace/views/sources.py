@@ -39,17 +39,21 @@ STAGE_SOURCES: dict[str, list[tuple[dict[str, tuple[str, ...]], str]]] = {
 }
 
 
-def link_row(r: dict[str, Any]) -> LinkView:
-    ev = r.get("evidence")
-    if isinstance(ev, str):
+def _dicts(value: Any) -> tuple[dict, ...]:
+    """The objects of a JSON list column (stored as text or already decoded); unreadable text gives none."""
+    if isinstance(value, str):
         try:
-            ev = json.loads(ev)
+            value = json.loads(value)
         except ValueError:
-            ev = []
+            return ()
+    return tuple(x for x in (value or []) if isinstance(x, dict))
+
+
+def link_row(r: dict[str, Any]) -> LinkView:
     churn = r.get("churn")
     return LinkView(r["a"], r["b"], r.get("direction") or "unknown", round(float(r.get("confidence") or 0.0), 3),
                     r.get("credited"), None if churn is None else round(float(churn), 3), r.get("common_source"),
-                    tuple(e for e in (ev or []) if isinstance(e, dict)))
+                    _dicts(r.get("evidence")))
 
 
 def passage_row(r: dict[str, Any]) -> PassageView:
@@ -58,12 +62,6 @@ def passage_row(r: dict[str, Any]) -> PassageView:
 
 
 def match_row(r: dict[str, Any]) -> QuoteMatchView:
-    diff = r.get("diff")
-    if isinstance(diff, str):
-        try:
-            diff = json.loads(diff)
-        except ValueError:
-            diff = []
     return QuoteMatchView(int(r["a_start"]), int(r["a_end"]), int(r["b_start"]), int(r["b_end"]), str(r["match"]),
-                          tuple(d for d in (diff or []) if isinstance(d, dict)), bool(r.get("misattributed")),
+                          _dicts(r.get("diff")), bool(r.get("misattributed")),
                           r.get("speaker_a"), r.get("speaker_b"))

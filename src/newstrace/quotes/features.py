@@ -18,7 +18,8 @@ from .cues import PRONOUNS, SPEAKER_ROLES, cue_class
 from .lexicon import level
 from .marks import depth_array
 
-__all__ = ["TOKEN_RE", "clear_caches", "featurize", "sentence_spans", "stack", "tokenize"]
+__all__ = ["TOKEN_RE", "clear_caches", "dynamic_features", "featurize", "sentence_spans", "stack", "static_parts",
+           "tokenize"]
 
 TOKEN_RE = re.compile(WORD_RE.pattern + r"|[^\w\s]", re.UNICODE)
 _MARKS = set("\"'“”‘’«»„")
@@ -185,11 +186,39 @@ _POS = ["pos=%d" % _bucket(k) for k in range(64)]
 
 
 def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
-    """One feature list per token of ``text``."""
+    """One feature list per token of ``text``: the word-type features of the token and its neighbours
+    (:func:`static_parts`), then the features of its place in the document (:func:`dynamic_features`)."""
+    info, ctx = static_parts(text, toks)
+    feats: list[list[str]] = []
+    for i, dyn in enumerate(dynamic_features(text, toks, info)):
+        f = list(info[i][0])
+        f += ctx[i - 1][0]
+        f += ctx[i + 1][1]
+        f += ctx[i - 2][2]
+        f += ctx[i + 2][3]
+        f += ctx[i - 3][4]
+        f += ctx[i + 3][5]
+        f += dyn
+        feats.append(f)
+    return feats
+
+
+def static_parts(text: str, toks: list[tuple[int, int]]) -> tuple[list[tuple], list[tuple]]:
+    """Per token, :func:`_word_feats` of its word, and its word's features as a neighbour at offsets -1, +1, -2,
+    +2, -3, +3 (:func:`_type_ctx`), padded so that ``ctx[i - k]`` and ``ctx[i + k]`` exist for k <= 3 (the pads
+    are the sentence-boundary word ``w=<s>``). These depend on word types only (see :mod:`.crf`, which sums
+    their weights once per type)."""
     info = [_word_feats(text[s:e]) for s, e in toks]
+    ctx = [_type_ctx(x[1], x[2]) for x in info] + [_PADS] * 6  # ctx[n..n+2] and ctx[-1..-3] are pads
+    return info, ctx
+
+
+def dynamic_features(text: str, toks: list[tuple[int, int]], info: list[tuple]) -> list[list[str]]:
+    """Per token, the features that depend on its place in the document: word bigrams, distances to the
+    nearest cue word, strong cue and quote mark of its sentence, its sentence's summary, quote depth, position
+    in the sentence, capitalised runs, sentence and paragraph boundaries, a preceding colon."""
     lows = [x[1] for x in info]
     cls = [x[2] for x in info]
-    ctx = [_type_ctx(x[1], x[2]) for x in info] + [_PADS] * 3 + [_PADS] * 3  # ctx[-k] pads the start
     depth = depth_array(text)
     sid = _sentence_ids(text, toks)
     rel, nearest = _cue_distances(sid, cls, lows)
@@ -200,7 +229,6 @@ def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
     qrel, _ = _cue_distances(sid, ["m" if low in _MARKS else None for low in lows], lows)
     runs = _cap_runs(text, toks, [c or ("thought" if v >= STRONG else None) for c, v in zip(cls, lv)])
     sent = _sentence_flags(sid, lv, lows)
-    ctx[n : n + 6] = [_PADS] * 6  # ctx[-1..-3] and ctx[n..n+2] are pads
     last = [i + 1 == n or sid[i + 1] != sid[i] for i in range(n)]
     feats: list[list[str]] = []
     colon = False
@@ -217,14 +245,7 @@ def featurize(text: str, toks: list[tuple[int, int]]) -> list[list[str]]:
         r = rel[i]
         low = lows[i]
         mr, qr = mrel[i], qrel[i]
-        f = list(info[i][0])
-        f += ctx[i - 1][0]
-        f += ctx[i + 1][1]
-        f += ctx[i - 2][2]
-        f += ctx[i + 2][3]
-        f += ctx[i - 3][4]
-        f += ctx[i + 3][5]
-        f += ("b-=" + prev_low + "|" + low, "b+=" + low + "|" + lows[i + 1])
+        f = ["b-=" + prev_low + "|" + low, "b+=" + low + "|" + lows[i + 1]]
         if nearest[i]:
             f.append("nc=" + r[0] + nearest[i])
         f += ("mrc=" + mr, "qm=" + qr, "mq=" + mr[0] + qr[0], sent[k_s])

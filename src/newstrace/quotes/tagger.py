@@ -18,8 +18,11 @@ import lzma
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import ConfigError
-from .features import featurize, stack, tokenize
+from .crf import LinearCRF, numba_available
+from .features import _PAD, _type_ctx, _word_feats, dynamic_features, featurize, stack, tokenize
 
 __all__ = ["MODEL_PATH", "LABELS", "RoleSpan", "tag_spans", "decode", "labels_for"]
 
@@ -50,6 +53,79 @@ def _tagger(second: bool = False):  # type: ignore[no-untyped-def]
     else:
         t.open(str(path))
     return t
+
+
+@lru_cache(maxsize=1)
+def _crf() -> LinearCRF:
+    """The shipped model, read into numpy for :func:`emissions` (about a second, once per process)."""
+    if not MODEL_PATH.exists():
+        raise ConfigError(f"tagger weights missing at {MODEL_PATH}; run tools/train_quotes.py")
+    return LinearCRF.from_crfsuite(lzma.decompress(MODEL_PATH.read_bytes()))
+
+
+class _TypeScores:
+    """The summed weights of a word type's static features (:func:`.features.static_parts`), per slot: its own
+    features, then its features as the neighbour at offsets -1, +1, -2, +2, -3, +3 of another token. Row 0 is
+    the pad beyond the text's ends. A token's static score is then seven rows gathered by word type, instead of
+    some fifteen feature strings looked up one by one."""
+
+    SLOTS = 7
+    MAX_TYPES = 300_000  # then the cache starts again (about 120 MB at this size)
+
+    def __init__(self, crf: LinearCRF):
+        self.crf = crf
+        self._reset()
+
+    def _reset(self) -> None:
+        k = len(self.crf.labels)
+        self.row: dict[str, int] = {}
+        self.table = np.zeros((4096, self.SLOTS, k))
+        self.table[0, 1:] = self._sum(_PAD)
+        self.n = 1
+
+    def _sum(self, attrs: tuple[str, ...]) -> np.ndarray:
+        get, miss = self.crf.index.get, len(self.crf.index)
+        return self.crf.state[[get(a, miss) for a in attrs]].sum(axis=0)
+
+    def _add(self, w: str) -> int:
+        if self.n == len(self.table):
+            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
+        own, low, cls, _ = _word_feats(w)
+        ctx = _type_ctx(low, cls)
+        self.table[self.n, 0] = self._sum(own)
+        for slot, feats in enumerate(ctx, start=1):
+            self.table[self.n, slot] = self._sum(feats)
+        self.row[w] = self.n
+        self.n += 1
+        return self.n - 1
+
+    def scores(self, words: list[str]) -> np.ndarray:
+        """(tokens, labels) static scores of a document's words."""
+        if self.n + len(words) > self.MAX_TYPES:
+            self._reset()  # never in the middle of a document
+        get = self.row.get
+        rows = [get(w) or self._add(w) for w in words]  # row 0 is the pad, never a word's
+        n = len(rows)
+        tp = np.zeros(n + 6, dtype=np.int64)
+        tp[3 : 3 + n] = rows
+        t = self.table
+        return (t[tp[3 : 3 + n], 0] + t[tp[2 : 2 + n], 1] + t[tp[4 : 4 + n], 2] + t[tp[1 : 1 + n], 3]
+                + t[tp[5 : 5 + n], 4] + t[tp[0:n], 5] + t[tp[6 : 6 + n], 6])
+
+
+@lru_cache(maxsize=1)
+def _type_scores() -> _TypeScores:
+    return _TypeScores(_crf())
+
+
+def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
+    """(tokens, labels) CRF state scores of a document: equal to summing the weights of :func:`featurize`'s
+    features token by token (tests/quotes/test_crf.py checks it), computed as word-type rows plus the
+    place-dependent features."""
+    ts = _type_scores()
+    words = [text[s:e] for s, e in toks]
+    info = [_word_feats(w) for w in words]
+    return ts.scores(words) + ts.crf.emissions(dynamic_features(text, toks, info))
 
 
 def labels_for(toks: list[tuple[int, int]], spans: list[RoleSpan]) -> list[str]:
@@ -129,13 +205,14 @@ O_THRESHOLD = 0.65
 BIASED_ROLES = "SC"  # Content is left as Viterbi has it (biasing it fragments contents and costs exact F1)
 
 
-def _biased(t, labels: list[str], threshold: float) -> list[str]:  # type: ignore[no-untyped-def]
-    """Viterbi labels with O replaced where P(O) < threshold (after ``t.set``/``t.tag`` on the sequence)."""
+def _biased(marginal, labels: list[str], threshold: float) -> list[str]:  # type: ignore[no-untyped-def]
+    """Viterbi labels with O replaced where P(O) < threshold; ``marginal(label, i)`` is the marginal probability
+    (pycrfsuite's ``Tagger.marginal`` after tagging the sequence, or a lookup in :meth:`LinearCRF.marginals`)."""
     out = list(labels)
     others = LABELS[1:]
     for i, lab in enumerate(labels):
-        if lab == "O" and t.marginal("O", i) < threshold:
-            best = max(others, key=lambda y: t.marginal(y, i))
+        if lab == "O" and marginal("O", i) < threshold:
+            best = max(others, key=lambda y: marginal(y, i))
             if best[2] not in BIASED_ROLES:
                 continue
             if best[0] == "I" and (i == 0 or out[i - 1][2:] != best[2:]):
@@ -149,12 +226,21 @@ def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None) -
     toks = tokenize(text)
     if not toks:
         return []
+    th = O_THRESHOLD if o_threshold is None else o_threshold
+    stacked = passes > 1 and MODEL2_PATH.exists()
+    if numba_available() and not stacked:
+        crf = _crf()
+        em = emissions(text, toks)
+        labels = [crf.labels[k] for k in crf.viterbi(em).tolist()]
+        if th > 0.5:
+            marg, col = crf.marginals(em), {y: j for j, y in enumerate(crf.labels)}
+            labels = _biased(lambda y, i: marg[i, col[y]], labels, th)
+        return _join_split_quotes(text, decode(toks, labels))
     feats = featurize(text, toks)
     t = _tagger()
     labels = t.tag(feats)
-    th = O_THRESHOLD if o_threshold is None else o_threshold
     if th > 0.5:
-        labels = _biased(t, labels, th)
-    if passes > 1 and MODEL2_PATH.exists():
+        labels = _biased(t.marginal, labels, th)
+    if stacked:
         labels = _tagger(True).tag(stack(feats, text, toks, labels))
     return _join_split_quotes(text, decode(toks, labels))

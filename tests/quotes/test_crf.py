@@ -1,0 +1,71 @@
+"""The numpy/numba CRF inference gives what pycrfsuite gives on the shipped model: same state scores, labels and
+marginals, and the same spans from the tagger."""
+
+import numpy as np
+import pytest
+
+from newstrace.quotes import tagger
+from newstrace.quotes.crf import LinearCRF, numba_available
+from newstrace.quotes.features import featurize, tokenize
+
+TEXTS = [
+    '"We will reopen the bridge by Friday," said Mara Quillon, the county engineer. "Not a day later."',
+    "The mayor told reporters on Tuesday that the budget would shrink, according to the Valley Courier.",
+    "Officials declined to comment. A spokesman for the port authority said: 'It's under review.'",
+    "Nobody spoke.",
+    "",
+    '“Unbalanced quote with no end, the farmer said, and then the rain came',
+]
+
+
+def _both(text):
+    toks = tokenize(text)
+    crf = tagger._crf()
+    t = tagger._tagger()
+    feats = featurize(text, toks)
+    return toks, crf, t, feats
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_same_scores_labels_and_marginals_as_pycrfsuite(text):
+    toks, crf, t, feats = _both(text)
+    em = tagger.emissions(text, toks)
+    assert np.allclose(em, crf.emissions(feats), atol=1e-9)  # word-type rows + place features == all strings
+    if not toks:
+        return
+    assert [crf.labels[k] for k in crf.viterbi(em)] == t.tag(feats)
+    marg = crf.marginals(em)
+    for i in range(len(toks)):
+        for j, y in enumerate(crf.labels):
+            assert abs(marg[i, j] - t.marginal(y, i)) < 1e-9
+
+
+def test_model_reader_matches_the_dump():
+    crf = tagger._crf()
+    t = tagger._tagger()
+    assert set(crf.labels) == set(t.labels())
+    assert crf.state.shape == (len(crf.index) + 1, len(crf.labels))
+    assert not crf.state[-1].any()  # the row of unknown attributes adds nothing
+    with pytest.raises(ValueError):
+        LinearCRF.from_crfsuite(b"not a model" * 10)
+
+
+def test_tag_spans_equal_on_both_paths(monkeypatch):
+    fast = [tagger.tag_spans(x) for x in TEXTS]
+    monkeypatch.setattr(tagger, "numba_available", lambda: False)
+    assert [tagger.tag_spans(x) for x in TEXTS] == fast
+    assert numba_available()  # numba is a dependency: the fast path is the one in use
+
+
+@pytest.mark.shared
+def test_same_labels_on_polnear_dev(shared_data):
+    from newstrace.quotes.brat import load_gold
+
+    folder = shared_data / "polnear" / "dev"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found")
+    for doc in load_gold(folder)[:30]:
+        toks, crf, t, feats = _both(doc.text)
+        em = tagger.emissions(doc.text, toks)
+        assert np.allclose(em, crf.emissions(feats), atol=1e-9)
+        assert [crf.labels[k] for k in crf.viterbi(em)] == t.tag(feats)

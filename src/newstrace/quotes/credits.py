@@ -67,7 +67,11 @@ class OutletTable:
         self.__dict__.pop("_rx", None)
 
     def pattern(self) -> str:
-        return "|".join(re.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
+        """One regex alternation of every alias, longest first (kept until :meth:`extend` changes the table)."""
+        rx = self.__dict__.get("_rx")
+        if rx is None:
+            rx = self.__dict__["_rx"] = "|".join(re.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
+        return rx
 
     def canonical(self, mention: str) -> str:
         m = mention.strip()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import struct
 from itertools import chain, repeat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,6 +30,7 @@ __all__ = ["LinearCRF", "numba_available"]
 
 _HEADER = struct.Struct("<4sI4s9I")
 _CQDB_DATA = 24 + 256 * 8
+COLUMN_CACHE = 500_000  # keys remembered per feature column (word bigrams are the most numerous)
 
 
 def _cqdb_strings(buf: bytes, off: int, n: int) -> list[str]:
@@ -55,6 +56,7 @@ class LinearCRF:
     index: dict[str, int]  # attribute -> row of ``state``
     state: np.ndarray  # (attributes + 1, labels); the last row is zeros, for attributes the model lacks
     trans: np.ndarray  # (labels, labels): from -> to
+    _caches: list[dict] = field(default_factory=list, repr=False)  # per feature column, see column_emissions
 
     @classmethod
     def from_crfsuite(cls, buf: bytes) -> "LinearCRF":
@@ -84,6 +86,30 @@ class LinearCRF:
         flat = chain.from_iterable(feats)
         ids = np.fromiter(map(self.index.get, flat, repeat(len(self.index))), dtype=np.int64, count=int(counts.sum()))
         return self.emissions_from_ids(ids, counts)
+
+    def column_emissions(self, columns: list[tuple[str, str, list]]) -> np.ndarray:
+        """:meth:`emissions` of features given as columns of equal length: (prefix, separator, keys), a feature
+        being prefix + key or prefix + separator.join(key), or none where the key is None. Each column keeps a
+        cache key -> attribute row (cleared past :data:`COLUMN_CACHE` keys), so a document's lookups hash short
+        strings and tuples already seen rather than build and hash every feature string."""
+        if not columns or not columns[0][2]:
+            return np.zeros((0 if not columns else len(columns[0][2]), self.state.shape[1]))
+        while len(self._caches) < len(columns):
+            self._caches.append({None: len(self.index)})
+        rows = []
+        for (prefix, sep, keys), cache in zip(columns, self._caches):
+            ids = list(map(cache.get, keys))
+            if None in ids:
+                if len(cache) > COLUMN_CACHE:
+                    cache.clear()
+                    cache[None] = len(self.index)
+                get, miss = self.index.get, len(self.index)
+                for k in keys:
+                    if k not in cache:
+                        cache[k] = get(prefix + (k if type(k) is str else sep.join(k)), miss)
+                ids = list(map(cache.__getitem__, keys))
+            rows.append(ids)
+        return self.state[np.array(rows, dtype=np.int64)].sum(axis=0)
 
     def emissions_from_ids(self, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """:meth:`emissions` from attribute rows (``len(index)`` for unknown) and the number per token."""

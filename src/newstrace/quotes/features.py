@@ -18,7 +18,7 @@ from .cues import PRONOUNS, SPEAKER_ROLES, cue_class
 from .lexicon import level
 from .marks import depth_array
 
-__all__ = ["TOKEN_RE", "clear_caches", "dynamic_features", "featurize", "sentence_spans", "stack", "static_parts",
+__all__ = ["TOKEN_RE", "clear_caches", "dynamic_columns", "dynamic_features", "featurize", "sentence_spans", "stack", "static_parts",
            "tokenize"]
 
 TOKEN_RE = re.compile(WORD_RE.pattern + r"|[^\w\s]", re.UNICODE)
@@ -214,69 +214,74 @@ def static_parts(text: str, toks: list[tuple[int, int]]) -> tuple[list[tuple], l
 
 
 def dynamic_features(text: str, toks: list[tuple[int, int]], info: list[tuple]) -> list[list[str]]:
-    """Per token, the features that depend on its place in the document: word bigrams, distances to the
-    nearest cue word, strong cue and quote mark of its sentence, its sentence's summary, quote depth, position
-    in the sentence, capitalised runs, sentence and paragraph boundaries, a preceding colon."""
+    """Per token, the features that depend on its place in the document (:func:`dynamic_columns`, row-wise)."""
+    cols = [[None if k is None else prefix + (k if type(k) is str else sep.join(k)) for k in keys]
+            for prefix, sep, keys in dynamic_columns(text, toks, info)]
+    return [[x for x in row if x is not None] for row in zip(*cols)]
+
+
+Column = tuple[str, str, list]  # (prefix, separator, keys): a feature is prefix + key, or prefix + sep.join(key)
+
+
+def dynamic_columns(text: str, toks: list[tuple[int, int]], info: list[tuple]) -> list[Column]:
+    """The place-dependent features as columns, one per template, each holding one key or None per token:
+    word bigrams, distances to the nearest cue word, strong cue and quote mark of its sentence, its sentence's
+    summary, the cue levels of its neighbours, quote depth, position in the sentence, capitalised runs, sentence
+    and paragraph boundaries, a colon earlier in the sentence. A feature is its column's prefix plus its key (a
+    string, or a tuple joined by the column's separator): keys repeat across documents, so the tagger maps them
+    to weight rows through a cache per column without building the feature strings
+    (:func:`newstrace.quotes.tagger.emissions`)."""
+    n = len(toks)
     lows = [x[1] for x in info]
     cls = [x[2] for x in info]
     depth = depth_array(text)
     sid = _sentence_ids(text, toks)
     rel, nearest = _cue_distances(sid, cls, lows)
-    n = len(toks)
-    lv = [x[3] for x in info] + [0, 0, 0]  # lv[-1] (before the first token) and lv[n], lv[n+1] are 0
+    lv = [x[3] for x in info] + [0, 0]
     strong = [c or ("mined" if v >= STRONG else None) for c, v in zip(cls, lv)]
     mrel, _ = _cue_distances(sid, strong, lows)
     qrel, _ = _cue_distances(sid, ["m" if low in _MARKS else None for low in lows], lows)
     runs = _cap_runs(text, toks, [c or ("thought" if v >= STRONG else None) for c, v in zip(cls, lv)])
     sent = _sentence_flags(sid, lv, lows)
+    first = [i == 0 or sid[i] != sid[i - 1] for i in range(n)]
     last = [i + 1 == n or sid[i + 1] != sid[i] for i in range(n)]
-    feats: list[list[str]] = []
-    colon = False
-    first_of = 0
-    prev_low = "<s>"
-    lows.append("</s>")
-    for i, (s, e) in enumerate(toks):
-        k_s = sid[i]
-        first = i == first_of or k_s != sid[i - 1]
-        if first:
-            colon = False
-            first_of = i
-        d = depth[s]
-        r = rel[i]
-        low = lows[i]
-        mr, qr = mrel[i], qrel[i]
-        f = ["b-=" + prev_low + "|" + low, "b+=" + low + "|" + lows[i + 1]]
-        if nearest[i]:
-            f.append("nc=" + r[0] + nearest[i])
-        f += ("mrc=" + mr, "qm=" + qr, "mq=" + mr[0] + qr[0], sent[k_s])
-        a = lv[i - 1]
-        if a:
-            f.append(_MC_M1[a])
-        a = lv[i + 1]
-        if a:
-            f.append(_MC_P1[a])
-            if low in PRONOUNS or runs[i]:
-                f.append(_WHO_MC[a])
-        a = lv[i + 2]
-        if a:
-            f.append(_MC_P2[a])
-        k = i - first_of
-        q = _Q[d]
-        f += (q, "rc=" + r, "qrc=" + q[2] + r[0], "wrc=" + low + "|" + r, _POS[k] if k < 64 else "pos=99",
-              "caprun=" + runs[i])
-        if first:
-            f.append("bos")
-        if last[i]:
-            f.append("eos")
-        if s == 0 or text[s - 1] == "\n" or (s > 1 and text[s - 1] in "\"“" and text[s - 2] == "\n"):
-            f.append("par")
-        if colon:
-            f.append("colon")
-        elif low == ":":
-            colon = True
-        prev_low = low
-        feats.append(f)
-    return feats
+    pos: list[int] = []
+    colon: list[bool] = []
+    k = 0
+    seen = False
+    for i in range(n):
+        if first[i]:
+            k, seen = 0, False
+        pos.append(k)
+        colon.append(seen)
+        seen = seen or lows[i] == ":"
+        k += 1
+    q = [_Q[depth[s]] for s, _ in toks]
+    return [
+        ("b-=", "|", list(zip(["<s>"] + lows[:-1], lows))),
+        ("b+=", "|", list(zip(lows, lows[1:] + ["</s>"]))),
+        ("nc=", "", [(r[0], st) if st else None for r, st in zip(rel, nearest)]),
+        ("mrc=", "", mrel),
+        ("qm=", "", qrel),
+        ("mq=", "", [(m[0], x[0]) for m, x in zip(mrel, qrel)]),
+        ("", "", [sent[j] for j in sid]),
+        ("", "", [_MC_M1[a] if a else None for a in [0] + lv[: n - 1]]),
+        ("", "", [_MC_P1[a] if a else None for a in lv[1 : n + 1]]),
+        ("", "", [_WHO_MC[a] if a and (low in PRONOUNS or run) else None
+                  for a, low, run in zip(lv[1 : n + 1], lows, runs)]),
+        ("", "", [_MC_P2[a] if a else None for a in lv[2 : n + 2]]),
+        ("", "", q),
+        ("rc=", "", rel),
+        ("qrc=", "", [(x[2], r[0]) for x, r in zip(q, rel)]),
+        ("wrc=", "|", list(zip(lows, rel))),
+        ("", "", [_POS[k] if k < 64 else "pos=99" for k in pos]),
+        ("caprun=", "", runs),
+        ("", "", ["bos" if x else None for x in first]),
+        ("", "", ["eos" if x else None for x in last]),
+        ("", "", ["par" if s == 0 or text[s - 1] == "\n" or (s > 1 and text[s - 1] in "\"“" and text[s - 2] == "\n")
+                  else None for s, _ in toks]),
+        ("", "", ["colon" if x else None for x in colon]),
+    ]
 
 
 _MC_M1 = ["mc-1=%d" % v for v in range(6)]

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from .crf import LinearCRF, numba_available
-from .features import _PAD, _type_ctx, _word_feats, dynamic_features, featurize, stack, tokenize
+from .features import _PAD, _type_ctx, _word_feats, dynamic_columns, featurize, stack, tokenize
 
 __all__ = ["MODEL_PATH", "LABELS", "RoleSpan", "tag_spans", "decode", "labels_for"]
 
@@ -125,7 +125,7 @@ def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
     ts = _type_scores()
     words = [text[s:e] for s, e in toks]
     info = [_word_feats(w) for w in words]
-    return ts.scores(words) + ts.crf.emissions(dynamic_features(text, toks, info))
+    return ts.scores(words) + ts.crf.column_emissions(dynamic_columns(text, toks, info))
 
 
 def labels_for(toks: list[tuple[int, int]], spans: list[RoleSpan]) -> list[str]:

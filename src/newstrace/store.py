@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
@@ -27,13 +28,16 @@ import pyarrow.parquet as pq
 from .errors import ConfigError, StoreError
 from .model import Article, OffsetMap, Origin, Rejection
 
-__all__ = ["DEFAULT_DB", "EXPORT_FORMATS", "SCHEMA_VERSION", "AddResult", "Store"]
+__all__ = ["DEFAULT_DB", "EXPORT_FORMATS", "MEMORY_ENV", "SCHEMA_VERSION", "AddResult", "Store", "memory_limit"]
 
 DEFAULT_DB = "newstrace.duckdb"
 SCHEMA_VERSION = 1
 EXPORT_FORMATS = ("parquet", "jsonl")
 EXPORT_BATCH_ROWS = 10_000  # Arrow batch per write: ~50 MB of news text, one Parquet row group each
 UTC = dt.timezone.utc
+MEMORY_ENV = "NEWSTRACE_DUCKDB_MEMORY"  # overrides the memory limit of every store connection, e.g. "4GB"
+MEMORY_FRACTION = 0.4  # of the machine's memory, the default limit ...
+MEMORY_CAP = 32 * 2**30  # ... but no more than this
 
 _CORE = [
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -60,6 +64,41 @@ _SELECT = ("id, outlet, url, title, published_iso, language, text, offsets, orig
            "origin_line, origin_record, origin_offset, extras")
 
 
+def memory_limit() -> str | None:
+    """The DuckDB ``memory_limit`` of a store connection: :data:`MEMORY_ENV` when set (a DuckDB size: "4GB",
+    "800MB", "50%"), else :data:`MEMORY_FRACTION` of the machine's memory (or of the cgroup's limit when lower),
+    at most :data:`MEMORY_CAP`; None when the memory is unknown (DuckDB's default stays). DuckDB's own default,
+    80%, would leave too little to the worker processes and the story clusterer that run beside it."""
+    env = os.environ.get(MEMORY_ENV, "").strip()
+    if env:
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*([A-Za-z]+|%)?", env):
+            raise ConfigError(f"{MEMORY_ENV} must be a size such as 4GB, 800MB or 50%, got {env!r}")
+        return env
+    total = _physical_memory()
+    return f"{min(int(total * MEMORY_FRACTION), MEMORY_CAP) // 2**20}MiB" if total else None
+
+
+def _quote(s: str) -> str:
+    """``s`` as an SQL string literal (SET takes no parameters)."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _physical_memory() -> int:
+    """Bytes of memory this process may use: physical memory, or the cgroup v2 limit when lower (0: unknown)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        total = 0
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f:
+            cap = f.read().strip()
+        if cap.isdigit():
+            total = min(total, int(cap)) if total else int(cap)
+    except OSError:
+        pass
+    return total
+
+
 class Store:
     """A DuckDB file holding articles and everything later stages derive from them.
 
@@ -70,13 +109,28 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_DB, *, read_only: bool = False):
         self.path = os.fspath(path)
+        limit = memory_limit()
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as e:
             raise StoreError(f"cannot open store {self.path}: {e}") from None
+        self._limit_memory(limit)
         if not read_only and not self._rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'meta'"):
             self.ensure_schema("core", _CORE, version=SCHEMA_VERSION)
         self._check_version()
+
+    def _limit_memory(self, limit: str | None) -> None:
+        """An explicit DuckDB memory limit (:func:`memory_limit`) and, for a file, a spill directory beside it
+        (``<db>.tmp``), so a join larger than the limit spills to disk instead of failing. Both hold for the
+        whole database instance (every connection of this process to the same file)."""
+        try:
+            if limit:
+                self.con.execute(f"SET memory_limit = {_quote(limit)}")
+            if self.path not in ("", ":memory:") and not self.path.startswith(":memory:"):
+                self.con.execute(f"SET temp_directory = {_quote(self.path + '.tmp')}")
+        except duckdb.Error as e:
+            self.con.close()
+            raise ConfigError(f"cannot set the DuckDB memory settings of {self.path} ({MEMORY_ENV}?): {e}") from None
 
     def __enter__(self) -> "Store":
         return self

@@ -8,6 +8,8 @@ paragraph opens a quote again, which continues it).
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +19,7 @@ _OPEN_D = "“„«"
 _CLOSE_D = "”»"
 _OPEN_S = "‘‹"
 _CLOSE_S = "’›"
+_EVENT = re.compile("[\n\"'" + re.escape(_OPEN_D + _CLOSE_D + _OPEN_S + _CLOSE_S) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +79,11 @@ def quote_regions(text: str) -> tuple[QuoteRegion, ...]:
     open_d: int | None = None
     open_s: int | None = None
     n = len(text)
-    i = 0
-    while i < n:
+    skip = 0  # after a top-level single quote, the scan resumes at its end
+    for m in _EVENT.finditer(text):  # only newlines and quote marks change the state: jump between them
+        i = m.start()
+        if i < skip:
+            continue
         ch = text[i]
         if ch == "\n":
             if open_s is not None:
@@ -107,9 +113,7 @@ def quote_regions(text: str) -> tuple[QuoteRegion, ...]:
             end = _single_close(text, i)  # a curly single quote at top level: headline style
             if end is not None:
                 out.append(QuoteRegion(i, end, 1))
-                i = end
-                continue
-        i += 1
+                skip = end
     if open_s is not None:
         out.append(QuoteRegion(open_s, n, 2, False))
     if open_d is not None:
@@ -136,7 +140,6 @@ def _continues(text: str, nl: int) -> bool:
     return j < len(text) and text[j] in _OPEN_D + '"'
 
 
-@lru_cache(maxsize=4)
 @lru_cache(maxsize=4)
 def depth_array(text: str) -> bytes:
     """Quote depth (0, 1, 2) of every character of ``text`` (cached for the few texts in flight: the tagger's

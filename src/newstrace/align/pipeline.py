@@ -70,6 +70,8 @@ def candidates(a: Prepared, b: Prepared, s: AlignSettings = DEFAULTS, *, sim: Se
         return []
     sim = sim or sentence_similarity(a, b)
     sd = seeds(sim, min_cos=s.min_cos, min_dice=s.min_dice, best_frac=s.best_frac)
+    if len(sd) == 0:  # no seed, no cluster (about half the candidate pairs of a corpus run)
+        return []
     summ = _summaries(sd, a, b, sim, s)
     out = []
     for c in _clusters(sd, a, b, sim, s.gap, s.gap, s):

@@ -29,38 +29,57 @@ class SentenceSim:
     idf: dict[str, float]
 
 
-def _counts(terms: tuple[tuple[str, ...], ...], vocab: dict[str, int]) -> np.ndarray:
-    m = np.zeros((len(terms), len(vocab)), dtype=np.float32)
-    for i, ts in enumerate(terms):
-        for t in ts:
-            j = vocab.get(t)
-            if j is not None:
-                m[i, j] += 1.0
+def _idf_of(df: np.ndarray, n: int) -> np.ndarray:
+    """``log(n / df) + 1e-3`` for each document frequency, each distinct value computed as one Python float (the
+    same value, bit for bit, as computing it term by term)."""
+    if len(df) == 0:
+        return np.zeros(0, dtype=np.float64)
+    lut = np.zeros(int(df.max()) + 1, dtype=np.float64)
+    for c in np.unique(df).tolist():
+        lut[c] = float(np.log(n / c)) + 1e-3
+    return lut[df]
+
+
+def _norms(p: Prepared, idf: np.ndarray) -> np.ndarray:
+    """The tf-idf norm of each sentence, ``sqrt(sum((idf * count) ** 2))`` summed term by term in order of first
+    use (``cumsum`` adds left to right; the padding adds zeros), as float32."""
+    if p.pad_terms.shape[1] == 0:
+        return np.zeros(p.n_sents, dtype=np.float32)
+    sq = (idf[p.pad_terms] * p.pad_counts) ** 2
+    return np.sqrt(np.cumsum(sq, axis=1)[:, -1]).astype(np.float32)
+
+
+def _counts(p: Prepared, col: np.ndarray, n_cols: int) -> np.ndarray:
+    """Counts of the shared stems (``col``: the column of each of ``p``'s stems, -1 when not shared)."""
+    m = np.zeros((p.n_sents, n_cols), dtype=np.float32)
+    c = col[p.u_term]
+    sel = c >= 0
+    m[p.u_sent[sel], c[sel]] = p.u_count[sel]
     return m
-
-
-def _norm(ts: tuple[str, ...], idf: dict[str, float]) -> float:
-    return float(np.sqrt(sum((idf[t] * c) ** 2 for t, c in Counter(ts).items())))
 
 
 def sentence_similarity(a: Prepared, b: Prepared) -> SentenceSim:
     """tf-idf cosine and stem-set Dice for every sentence pair; idf over the sentences of both texts."""
-    df: Counter[str] = Counter()
-    for ts in a.sent_terms + b.sent_terms:
-        df.update(set(ts))
+    shared = sorted(a.vocab_index.keys() & b.vocab_index.keys())
+    ia = np.fromiter(map(a.vocab_index.__getitem__, shared), dtype=np.int64, count=len(shared))
+    ib = np.fromiter(map(b.vocab_index.__getitem__, shared), dtype=np.int64, count=len(shared))
+    df_a, df_b = a.term_df.copy(), b.term_df.copy()
+    df_a[ia] += b.term_df[ib]
+    df_b[ib] += a.term_df[ia]
     n = max(1, a.n_sents + b.n_sents)
-    idf = {t: float(np.log(n / c)) + 1e-3 for t, c in df.items()}
-    in_a = set().union(*map(set, a.sent_terms)) if a.n_sents else set()
-    in_b = set().union(*map(set, b.sent_terms)) if b.n_sents else set()
-    shared = sorted(in_a & in_b)
-    vocab = {t: k for k, t in enumerate(shared)}
-    w = np.asarray([idf[t] for t in shared], dtype=np.float32)
-    ca, cb = _counts(a.sent_terms, vocab), _counts(b.sent_terms, vocab)
-    norm_a = np.asarray([_norm(ts, idf) for ts in a.sent_terms], np.float32)
-    norm_b = np.asarray([_norm(ts, idf) for ts in b.sent_terms], np.float32)
+    idf_a, idf_b = _idf_of(df_a, n), _idf_of(df_b, n)
+    idf = dict(zip(a.vocab, idf_a.tolist()))
+    idf.update(zip(b.vocab, idf_b.tolist()))
+    w = idf_a[ia].astype(np.float32)
+    cols = np.arange(len(shared), dtype=np.int64)
+    col_a = np.full(len(a.vocab), -1, dtype=np.int64)
+    col_a[ia] = cols
+    col_b = np.full(len(b.vocab), -1, dtype=np.int64)
+    col_b[ib] = cols
+    ca, cb = _counts(a, col_a, len(shared)), _counts(b, col_b, len(shared))
+    norm_a, norm_b = _norms(a, idf_a), _norms(b, idf_b)
     cos = ((ca * w) @ (cb * w).T) / np.maximum(norm_a[:, None] * norm_b[None, :], 1e-9)
-    la = np.asarray([len(set(ts)) for ts in a.sent_terms], np.float32)
-    lb = np.asarray([len(set(ts)) for ts in b.sent_terms], np.float32)
+    la, lb = a.n_unique, b.n_unique
     dice = 2 * ((ca > 0).astype(np.float32) @ (cb > 0).astype(np.float32).T) / np.maximum(
         la[:, None] + lb[None, :], 1.0)
     return SentenceSim(cos.reshape(a.n_sents, b.n_sents), dice.reshape(a.n_sents, b.n_sents), idf)

@@ -183,7 +183,7 @@ def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quo
     alignment = align(pa, pb, DEFAULTS, cands=cands) if cands else []
     if not alignment and not matches:  # the facts would hold no passage and no quotation: no link
         return out
-    pf = pair_facts(a, b, matches=matches, alignment=alignment)
+    pf = pair_facts(a, b, matches=matches, alignment=alignment, prepared=(pa, pb))
     if pf.passages or pf.quotes:
         lk = decide(codec.facts_from(facts_a), codec.facts_from(facts_b), pf)
         out.pair_links.append((a.id, b.id, codec.link_to(lk), codec.pair_to(pf)))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections import OrderedDict
+from itertools import compress
 from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
 
 from .kernel import decide
 from .model import DEFAULT_PROVENANCE, ArticleFacts, Link, PairFacts, ProvenanceSettings, QuoteFact
 
 if TYPE_CHECKING:
+    from ..align import Prepared
     from ..model import Article
 
 __all__ = ["article_facts", "kin_sentences", "link", "match_sentences", "pair_facts", "paragraph_breaks",
@@ -66,10 +70,30 @@ SENTENCE_MIN_COVER = 0.5
 SENTENCE_MIN_SHARED = 3
 
 
-@lru_cache(maxsize=16)
-def _sentence_stems(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
-    """Each sentence of ``text`` with its content stems; cached for the last few texts (a pair needs each text's
-    twice, and consecutive pairs of a corpus run often share an article)."""
+# The sentence stems of the last few texts (a pair needs each text's twice, and consecutive pairs of a corpus run
+# often share an article).
+_STEMS: "OrderedDict[str, tuple[tuple[int, int, frozenset[str]], ...]]" = OrderedDict()
+_STEMS_MAX = 16
+
+
+def _sentence_stems(text: str, prepared: "Prepared | None" = None) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """Each sentence of ``text`` with its content stems; from :data:`_STEMS` when there, else read from
+    ``prepared`` (:func:`newstrace.align.prepare` of ``text``, which has found the words and stems already) when
+    given and it can, else from the text."""
+    out = _STEMS.get(text)
+    if out is not None:
+        _STEMS.move_to_end(text)
+        return out
+    out = _stems_prepared(prepared) if prepared is not None and prepared.text == text else None
+    if out is None:
+        out = _stems_of(text)
+    _STEMS[text] = out
+    if len(_STEMS) > _STEMS_MAX:
+        _STEMS.popitem(last=False)
+    return out
+
+
+def _stems_of(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     from ..tokens import STOPWORDS, WORD_RE, sentences, stem
 
     out = []
@@ -77,6 +101,27 @@ def _sentence_stems(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
         words = (m.group().lower() for m in WORD_RE.finditer(text, s, e))
         out.append((s, e, frozenset(stem(w) for w in words if w not in STOPWORDS)))
     return tuple(out)
+
+
+def _stems_prepared(p: "Prepared") -> tuple[tuple[int, int, frozenset[str]], ...] | None:
+    """:func:`_stems_of` from a prepared text: the same sentences (``Prepared.raw_sents`` when it has them) and
+    the same words, unless a word runs over a sentence's end (then None)."""
+    from ..tokens import STOPWORDS, sentences
+
+    raw = p.raw_sents if p.raw_sents is not None else sentences(p.text)
+    if not raw:
+        return ()
+    starts = p.word_spans[:, 0]
+    lo = np.searchsorted(starts, [s for s, _ in raw])
+    hi = np.searchsorted(starts, [e for _, e in raw])
+    last = np.maximum(hi - 1, 0)
+    ends = np.asarray([e for _, e in raw], dtype=np.int64)
+    if len(starts) and bool(((hi > lo) & (p.word_spans[last, 1] > ends)).any()):
+        return None  # a word runs over a sentence end: the text's own scan cuts it there
+    keep = [w not in STOPWORDS for w in p.word_norm]
+    stems = p.word_stem
+    return tuple((s, e, frozenset(compress(stems[a:b], keep[a:b])))
+                 for (s, e), a, b in zip(raw, lo.tolist(), hi.tolist()))
 
 
 def match_sentences(a: str, b: str) -> tuple[tuple[int, ...], ...]:
@@ -196,10 +241,12 @@ def _runs_on(text: str, start: int, end: int) -> bool:
 
 
 def pair_facts(a: "Article", b: "Article", *, quotes_a: list | None = None, quotes_b: list | None = None,
-               matches: list | None = None, alignment: list | None = None) -> PairFacts:
+               matches: list | None = None, alignment: list | None = None,
+               prepared: "tuple[Prepared, Prepared] | None" = None) -> PairFacts:
     """The :class:`PairFacts` of two articles: alignment passages and matched quotations (``quotes_a`` /
-    ``quotes_b``: each article's quotations, or ``matches``: ``match_quotes(a, b, ...)``, and ``alignment``:
-    ``align_texts(a.text, b.text)``, to reuse that work)."""
+    ``quotes_b``: each article's quotations, or ``matches``: ``match_quotes(a, b, ...)``, ``alignment``:
+    ``align_texts(a.text, b.text)``, and ``prepared``: :func:`newstrace.align.prepare` of both texts, to reuse
+    that work)."""
     from ..align import align_texts
     from ..quotes import match_quotes
     from ..quotes.match import _norm, _WORD
@@ -218,6 +265,9 @@ def pair_facts(a: "Article", b: "Article", *, quotes_a: list | None = None, quot
             rel = "altered"  # the longer side ran two quotations together: its extra words are another quotation's
         facts.append(QuoteFact(m.a_span.start, m.a_span.end, m.b_span.start, m.b_span.end, rel,  # type: ignore
                                m.b.name or m.a.name))
+    if prepared is not None:  # the sentence stems from the prepared texts (match_sentences then finds them)
+        _sentence_stems(a.text, prepared[0])
+        _sentence_stems(b.text, prepared[1])
     sents = match_sentences(a.text, b.text)
     kin_a, kin_b = kin_sentences(a.text, b.text, sents)
     return PairFacts(passages=passages, quotes=tuple(facts), sentences=sents, breaks_a=paragraph_breaks(a.text),

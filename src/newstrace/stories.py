@@ -425,27 +425,19 @@ class StoryClusterer:
 
     def _similarities(self, ids: np.ndarray, w: np.ndarray, day: int, cands: np.ndarray) -> np.ndarray:
         """:func:`story_similarity` of the newcomer (sorted term ``ids``, combined weights ``w``) with each of
-        ``cands``: one vectorised gather of their terms, not a loop over them."""
-        off = self._off.view
-        starts, ends = off[cands], off[cands + 1]
-        lens = ends - starts
-        total = int(lens.sum())
-        if not total or not len(ids):
+        ``cands``: one compiled pass over their terms (:func:`_cosines`), not a loop of numpy calls."""
+        if not len(ids):
             return np.zeros(len(cands))
-        seg = np.repeat(np.arange(len(cands)), lens)
-        pos = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(starts, lens)
-        c_ids = self._terms.view[pos]
-        _, cw = self._weights(c_ids, self._counts.view[pos])
-        norms = np.sqrt(np.bincount(seg, weights=cw * cw, minlength=len(cands)))
+        n = self.n_docs
+        use_idf = n >= MIN_DOCS_FOR_IDF
         lut = self._lut.buf  # term id -> position in the newcomer's terms, -1 elsewhere (reset below)
         lut[ids] = np.arange(len(ids), dtype=np.int32)
-        at = lut[c_ids]
-        lut[ids] = -1
-        hit = at >= 0
-        dots = np.bincount(seg[hit], weights=cw[hit] * w[at[hit]], minlength=len(cands))
-        nx = math.sqrt(float(w @ w))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cos = np.where((dots > 0) & (norms > 0), np.minimum(1.0, dots / (nx * norms)), 0.0)
+        try:
+            cos = _cosines(self._off.buf, self._terms.buf, self._counts.buf, cands, self._logdf.buf,
+                           self._scale.buf, _LOG_TF, (math.log(n + 1) + 1.0) if use_idf else 0.0, use_idf, lut, w,
+                           math.sqrt(float(w @ w)))
+        finally:
+            lut[ids] = -1
         if day == _NO_DAY:
             return cos
         days = self._day.view[cands]
@@ -568,3 +560,37 @@ class StoryClusterer:
                 c._day.n == c._off.n - 1 and c._terms.n == c._counts.n == int(c._off.view[-1])):
             raise ValueError("inconsistent story clusterer state")
         return c
+
+
+def _cosines_py(off: np.ndarray, terms: np.ndarray, counts: np.ndarray, cands: np.ndarray, logdf: np.ndarray,
+                scale: np.ndarray, log_tf: np.ndarray, idf_base: float, use_idf: bool, lut: np.ndarray,
+                w: np.ndarray, nx: float) -> np.ndarray:
+    """Cosine of the newcomer (weights ``w``, its terms' positions in ``lut``, norm ``nx``) with each candidate
+    article, whose term weights are ``(1 + log count) * idf * scale`` computed on the fly; the same operations
+    in the same order as the numpy formulation it replaced (gather, ``bincount`` per candidate), so the
+    clustering is unchanged (tests/test_stories.py)."""
+    out = np.zeros(len(cands))
+    for c in range(len(cands)):
+        i = cands[c]
+        norm = 0.0
+        dot = 0.0
+        for p in range(off[i], off[i + 1]):
+            t = terms[p]
+            idf = idf_base - logdf[t] if use_idf else 1.0
+            cw = log_tf[counts[p]] * idf * scale[t]
+            norm += cw * cw
+            a = lut[t]
+            if a >= 0:
+                dot += cw * w[a]
+        norm = math.sqrt(norm)
+        if dot > 0 and norm > 0:
+            out[c] = min(1.0, dot / (nx * norm))
+    return out
+
+
+try:  # compiled when numba is present (a dependency; cached on disk after the first run)
+    from numba import njit
+
+    _cosines = njit(cache=True, nogil=True)(_cosines_py)
+except ImportError:  # pragma: no cover
+    _cosines = _cosines_py

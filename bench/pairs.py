@@ -116,6 +116,15 @@ def run(args: argparse.Namespace) -> None:
     for x in inputs[:50]:
         pair_stage(*x)
     _clear_caches()
+    import newstrace.align as align
+
+    prepare, calls = align.prepare, [0]
+
+    def counted(text: str):
+        calls[0] += 1
+        return prepare(text)
+
+    align.prepare = counted  # stages.prepared imports it at each call
     prof = None
     if args.profile:
         import cProfile
@@ -129,9 +138,10 @@ def run(args: argparse.Namespace) -> None:
     if prof is not None:
         prof.disable()
         prof.dump_stats(args.profile)
+    align.prepare = prepare
     counts = {t: sum(len(getattr(r, t)) for r in out) for t in PAIR_TABLES}
     print(f"{len(inputs)} pairs: {1000 * cpu / len(inputs):.3f} ms CPU per pair ({1000 * wall / len(inputs):.3f} "
-          f"ms wall); rows {counts}")
+          f"ms wall); {calls[0] / len(inputs):.3f} texts prepared per pair; rows {counts}")
     rows = [_rows(r) for r in out]
     if args.save:
         with open(args.save, "wb") as f:

@@ -71,7 +71,10 @@ def validate(clusters: list[np.ndarray], a: Prepared, b: Prepared, sim: Sentence
     out: list[Cluster] = []
     for c in clusters:
         cl = Cluster.of(c)
-        s = fragment_cosine(a, (cl.a0, cl.a1), b, (cl.b0, cl.b1), sim.idf)
+        key = (cl.a0, cl.a1, cl.b0, cl.b1)  # the normal and the summary clusterings often meet the same ranges
+        s = sim.memo.get(key)
+        if s is None:
+            s = sim.memo[key] = fragment_cosine(a, (cl.a0, cl.a1), b, (cl.b0, cl.b1), sim.idf)
         if s >= min_sim:
             out.append(Cluster(cl.a0, cl.a1, cl.b0, cl.b1, c, s))
         elif len(c) > 1 and (gap_a > 0 or gap_b > 0):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from rapidfuzz.distance import Indel
 
 from .prep import Prepared
@@ -24,9 +25,8 @@ VERBATIM_MIN = 0.995
 
 
 def _words(p: Prepared, start: int, end: int) -> list[str]:
-    spans = p.word_spans
-    lo = int((spans[:, 0] < start).sum()) if len(spans) else 0
-    hi = int((spans[:, 0] < end).sum()) if len(spans) else 0
+    starts = p.word_spans[:, 0]  # increasing: the number of words starting before x is searchsorted(starts, x)
+    lo, hi = np.searchsorted(starts, (start, end)).tolist()
     return list(p.word_norm[lo:hi])
 
 

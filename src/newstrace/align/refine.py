@@ -33,10 +33,28 @@ def _block_ok(p: Prepared, w0: int, size: int) -> bool:
     return size >= 2 or (size == 1 and bool(p.content[w0]))
 
 
+# The blocks found for the latest pair of prepared texts, by sentence pair: (a, b, {(i, j): blocks}). One pair's
+# clustering, growing, segments and alignment ask for the same sentence pairs again and again. Replaced as a whole
+# (one tuple), so a thread that holds it sees one pair's blocks only.
+_MEMO: tuple = (None, None, {})
+
+
 def seed_blocks(a: Prepared, i: int, b: Prepared, j: int) -> list[Block]:
     """Blocks of words matched (on stems, in order) between sentence i of A and sentence j of B."""
-    a0, a1 = (int(x) for x in a.sent_words[i])
-    b0, b1 = (int(x) for x in b.sent_words[j])
+    global _MEMO
+    memo = _MEMO
+    if memo[0] is not a or memo[1] is not b:
+        memo = _MEMO = (a, b, {})
+    key = (int(i), int(j))
+    found = memo[2].get(key)
+    if found is None:
+        found = memo[2][key] = _seed_blocks(a, key[0], b, key[1])
+    return list(found)
+
+
+def _seed_blocks(a: Prepared, i: int, b: Prepared, j: int) -> list[Block]:
+    a0, a1 = a.sent_words[i].tolist()
+    b0, b1 = b.sent_words[j].tolist()
     if a1 <= a0 or b1 <= b0:
         return []
     return [(a0 + m.a, b0 + m.b, m.size)

@@ -8,7 +8,7 @@ pass a threshold. Computed as two small dense matrix products over the stems the
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,7 @@ class SentenceSim:
     cos: np.ndarray
     dice: np.ndarray
     idf: dict[str, float]
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # fragment cosines found, by ranges
 
 
 def _idf_of(df: np.ndarray, n: int) -> np.ndarray:

@@ -129,10 +129,12 @@ class PairRows:
     errors: list[tuple] = field(default_factory=list)  # rows of ``stage_errors``
 
 
-# The last few prepared texts, by article id and text: a wave lists pairs sorted by their first article, so
-# consecutive pairs often share it and its preparation (~3 ms for 2,000 characters) is done once.
+# The latest prepared texts, by article id and text: a wave lists pairs sorted by their first article, so
+# consecutive pairs often share it and its preparation (~1 ms for 2,000 characters) is done once; an article also
+# comes back as the second of nearby pairs. 128 texts hold about 7 MiB (~58 KiB each) and save a tenth of the
+# preparations of a 10k-article run over 16 (bench/pairs.py workload).
 _PREPARED: "OrderedDict[tuple[str, str], Prepared]" = OrderedDict()
-_PREPARED_MAX = 16
+_PREPARED_MAX = 128
 
 
 def prepared(a: Article) -> "Prepared":

@@ -117,14 +117,14 @@ def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value
 
 
-def _entities(text: str) -> list[str]:
+def _entities(text: str, matches: list[re.Match[str]] | None = None) -> list[str]:
     """Capitalised sequences, numbers and dates in ``text``, normalised (lower case, single spaces).
 
     A multi-word name also yields each of its words ("Alejandro Mayorkas" -> "alejandro mayorkas", "alejandro",
     "mayorkas"), so a later "Mayorkas" matches. A lone capitalised word that the text also uses in lower case
     ("Separately, ...") is a sentence opener, not a name.
     """
-    toks = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    toks = [(m.group(), m.start(), m.end()) for m in (WORD_RE.finditer(text) if matches is None else matches)]
     lower_used = {t for t, _, _ in toks if t.islower()}
     out: list[str] = []
     run: list[str] = []
@@ -162,17 +162,33 @@ def _entities(text: str) -> list[str]:
     return out
 
 
-def _content_stems(text: str) -> list[str]:
-    return [stem(w) for w in (m.group().lower() for m in WORD_RE.finditer(text))
-            if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]
+_CONTENT: dict[str, str] = {}  # word as written -> its stem, or "" when it is no content word
+_CONTENT_MAX = 200_000
+
+
+def _content_stem(word: str) -> str:
+    w = word.lower()
+    out = stem(w) if w not in STOPWORDS and (len(w) > 2 or w.isdigit()) else ""
+    if len(_CONTENT) > _CONTENT_MAX:
+        _CONTENT.clear()
+    _CONTENT[word] = out
+    return out
+
+
+def _content_stems(text: str, matches: list[re.Match[str]] | None = None) -> list[str]:
+    """Stems of the content words (no stopwords, three letters or more, or a number), cached per word form."""
+    get = _CONTENT.get
+    words = [m.group() for m in (WORD_RE.finditer(text) if matches is None else matches)]
+    return [x for x in (get(w) if w in _CONTENT else _content_stem(w) for w in words) if x]
 
 
 def story_features(text: str, *, id: str, title: str | None = None,
                    published: dt.date | dt.datetime | None = None,
                    settings: StorySettings = DEFAULT_STORY_SETTINGS) -> StoryFeatures:
     """The :class:`StoryFeatures` of one article's text (and headline, when known)."""
-    words = Counter(_content_stems(text))
-    ents = Counter(_entities(text))
+    matches = list(WORD_RE.finditer(text))  # one tokenisation for both
+    words = Counter(_content_stems(text, matches))
+    ents = Counter(_entities(text, matches))
     if title:
         for _ in range(settings.title_repeat):
             words.update(_content_stems(title))

@@ -233,8 +233,11 @@ def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None) -
         em = emissions(text, toks)
         labels = [crf.labels[k] for k in crf.viterbi(em).tolist()]
         if th > 0.5:
-            marg, col = crf.marginals(em), {y: j for j, y in enumerate(crf.labels)}
-            labels = _biased(lambda y, i: marg[i, col[y]], labels, th)
+            marg = crf.marginals(em)[:, [crf.labels.index(y) for y in LABELS]]  # columns in LABELS order
+            low_o = np.flatnonzero(marg[:, 0] < th).tolist()  # only these tokens can change
+            if low_o:
+                rows = {i: marg[i] for i in low_o}
+                labels = _biased(lambda y, i: rows[i][LABELS.index(y)] if i in rows else 1.0, labels, th)
         return _join_split_quotes(text, decode(toks, labels))
     feats = featurize(text, toks)
     t = _tagger()

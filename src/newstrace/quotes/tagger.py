@@ -87,24 +87,38 @@ class _TypeScores:
         get, miss = self.crf.index.get, len(self.crf.index)
         return self.crf.state[[get(a, miss) for a in attrs]].sum(axis=0)
 
-    def _add(self, w: str) -> int:
-        if self.n == len(self.table):
-            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
-        own, low, cls, _ = _word_feats(w)
-        ctx = _type_ctx(low, cls)
-        self.table[self.n, 0] = self._sum(own)
-        for slot, feats in enumerate(ctx, start=1):
-            self.table[self.n, slot] = self._sum(feats)
-        self.row[w] = self.n
-        self.n += 1
-        return self.n - 1
+    def _add(self, words: list[str]) -> None:
+        """Rows for new word types, in one gather: each type's seven attribute groups summed by reduceat."""
+        need = self.n + len(words)
+        if need > len(self.table):
+            grown = np.zeros((max(need, 2 * len(self.table)),) + self.table.shape[1:])
+            grown[: self.n] = self.table[: self.n]
+            self.table = grown
+        get, miss = self.crf.index.get, len(self.crf.index)
+        ids: list[int] = []
+        starts: list[int] = []
+        for w in words:
+            own, low, cls, _ = _word_feats(w)
+            for feats in (own, *_type_ctx(low, cls)):
+                starts.append(len(ids))
+                ids.extend([get(a, miss) for a in feats])
+        ids.append(miss)  # a zero row, so that an empty last group still has an end
+        sums = np.add.reduceat(self.crf.state[ids], starts, axis=0)
+        empty = np.diff(starts + [len(ids) - 1]) == 0  # reduceat gives the next row for an empty group
+        sums[empty] = 0.0
+        self.table[self.n : need] = sums.reshape(len(words), self.SLOTS, -1)
+        self.row.update(zip(words, range(self.n, need)))
+        self.n = need
 
     def scores(self, words: list[str]) -> np.ndarray:
         """(tokens, labels) static scores of a document's words."""
         if self.n + len(words) > self.MAX_TYPES:
             self._reset()  # never in the middle of a document
-        get = self.row.get
-        rows = [get(w) or self._add(w) for w in words]  # row 0 is the pad, never a word's
+        row = self.row
+        new = list(dict.fromkeys(w for w in words if w not in row))
+        if new:
+            self._add(new)
+        rows = list(map(row.__getitem__, words))
         n = len(rows)
         tp = np.zeros(n + 6, dtype=np.int64)
         tp[3 : 3 + n] = rows

@@ -44,10 +44,45 @@ def _split(seeds: np.ndarray, side: int, gap: int) -> list[np.ndarray]:
     return np.split(s, cuts)
 
 
+# Seed sets up to this size are clustered on Python lists (the same steps in the same order; a corpus pair has a
+# handful of seeds, where numpy's per-call cost dominates).
+SMALL_SEEDS = 64
+
+
+def _split_list(seeds: list[list[int]], side: int, gap: int) -> list[list[list[int]]]:
+    """:func:`_split` on a list of ``[i, j]`` rows."""
+    other = 1 - side
+    s = sorted(seeds, key=lambda r: (r[side], r[other]))
+    parts, start = [], 0
+    for k in range(1, len(s)):
+        if s[k][side] - s[k - 1][side] - 1 > gap:
+            parts.append(s[start:k])
+            start = k
+    parts.append(s[start:])
+    return parts
+
+
+def _cluster_list(seeds: list[list[int]], gap_a: int, gap_b: int) -> list[np.ndarray]:
+    """:func:`cluster_seeds` on a list of ``[i, j]`` rows (see :data:`SMALL_SEEDS`)."""
+    todo, done = [(seeds, 0, False)], []
+    while todo:
+        s, side, split_before = todo.pop()
+        parts = _split_list(s, side, gap_a if side == 0 else gap_b)
+        if len(parts) == 1 and split_before:
+            done.append(parts[0])
+            continue
+        for p in parts:
+            todo.append((p, 1 - side, True))
+    done.sort(key=lambda c: (min(r[0] for r in c), min(r[1] for r in c)))
+    return [np.asarray(c, dtype=np.int64).reshape(-1, 2) for c in done]
+
+
 def cluster_seeds(seeds: np.ndarray, gap_a: int, gap_b: int) -> list[np.ndarray]:
     """Cluster seeds alternately along A and B until stable (each cluster is an (k, 2) array)."""
     if len(seeds) == 0:
         return []
+    if len(seeds) <= SMALL_SEEDS:
+        return _cluster_list(seeds.tolist(), gap_a, gap_b)
     todo, done = [(seeds, 0, False)], []
     while todo:
         s, side, split_before = todo.pop()

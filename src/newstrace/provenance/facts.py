@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import OrderedDict
 from itertools import compress
@@ -118,7 +119,7 @@ def _stems_prepared(p: "Prepared") -> tuple[tuple[int, int, frozenset[str]], ...
     ends = np.asarray([e for _, e in raw], dtype=np.int64)
     if len(starts) and bool(((hi > lo) & (p.word_spans[last, 1] > ends)).any()):
         return None  # a word runs over a sentence end: the text's own scan cuts it there
-    keep = [w not in STOPWORDS for w in p.word_norm]
+    keep = list(map(operator.not_, map(STOPWORDS.__contains__, p.word_norm)))
     stems = p.word_stem
     return tuple((s, e, frozenset(compress(stems[a:b], keep[a:b])))
                  for (s, e), a, b in zip(raw, lo.tolist(), hi.tolist()))
@@ -128,22 +129,36 @@ def match_sentences(a: str, b: str) -> tuple[tuple[int, ...], ...]:
     """Sentence pairs ``(a_start, a_end, b_start, b_end, similarity, trim)`` that say the same, by content-stem
     overlap; many-to-many (see :data:`~newstrace.provenance.model.SentencePair`)."""
     sa, sb = _sentence_stems(a), _sentence_stems(b)
-    index: dict[str, list[int]] = {}
-    for j, (_, _, stems) in enumerate(sb):
-        for t in stems:
-            index.setdefault(t, []).append(j)
+    shared = frozenset().union(*(x[2] for x in sa)) & frozenset().union(*(x[2] for x in sb))
+    if len(shared) < SENTENCE_MIN_SHARED:  # no sentence pair can share enough stems
+        return ()
+    # stems shared by each sentence pair: a product of 0/1 matrices over the stems both texts use (float32 sums of
+    # small integers are exact)
+    col = dict(zip(shared, range(len(shared))))
+    m_a, m_b = _incidence(sa, shared, col), _incidence(sb, shared, col)
+    counts = (m_a @ m_b.T).astype(np.int64)
+    len_a = np.fromiter((len(x[2]) for x in sa), dtype=np.int64, count=len(sa))
+    len_b = np.fromiter((len(x[2]) for x in sb), dtype=np.int64, count=len(sb))
+    ok = (counts >= SENTENCE_MIN_SHARED) & (counts >= SENTENCE_MIN_COVER * np.minimum(len_a[:, None], len_b[None, :]))
     out = []
-    for s0, e0, stems in sa:
-        counts: dict[int, int] = {}
-        for t in stems:
-            for j in index.get(t, ()):
-                counts[j] = counts.get(j, 0) + 1
-        for j, n in sorted(counts.items()):
-            other = sb[j][2]
-            if n >= SENTENCE_MIN_SHARED and n >= SENTENCE_MIN_COVER * min(len(stems), len(other)):
-                trim = 1 if other < stems else -1 if stems < other else 0
-                out.append((s0, e0, sb[j][0], sb[j][1], round(n / max(len(stems), len(other)), 3), trim))
+    for i, j in np.argwhere(ok).tolist():  # by A's sentence, then B's: the order of the sentence-by-sentence scan
+        n, la, lb = int(counts[i, j]), int(len_a[i]), int(len_b[j])
+        trim = 1 if n == lb < la else -1 if n == la < lb else 0  # B's stems a proper subset of A's, or A's of B's
+        out.append((sa[i][0], sa[i][1], sb[j][0], sb[j][1], round(n / max(la, lb), 3), trim))
     return tuple(out)
+
+
+def _incidence(sents: Sequence[tuple[int, int, frozenset[str]]], shared: frozenset[str], col: dict[str, int]
+               ) -> np.ndarray:
+    """0/1 matrix: sentence by shared stem."""
+    m = np.zeros((len(sents), len(shared)), dtype=np.float32)
+    rows, cols = [], []
+    for i, x in enumerate(sents):
+        hit = list(map(col.__getitem__, x[2] & shared))
+        cols += hit
+        rows += [i] * len(hit)
+    m[rows, cols] = 1.0
+    return m
 
 
 # A sentence one article has and the other lacks is *kin* of the shared text (the story's own material, as a
@@ -172,8 +187,14 @@ def kin_sentences(a: str, b: str, sentences: Sequence[tuple[int, ...]]
     in_b = [(p[2], p[3]) for p in sentences]
 
     def split(sents: Sequence, spans: list) -> tuple[list, list]:
-        shared = [x for x in sents if any(x[0] < e and s < x[1] for s, e in spans)]
-        return shared, [x for x in sents if x not in shared and len(x[2]) >= KIN_MIN_STEMS]
+        if not spans or not sents:
+            return [], [x for x in sents if len(x[2]) >= KIN_MIN_STEMS]
+        sp = np.asarray(spans, dtype=np.int64)
+        se = np.asarray([x[:2] for x in sents], dtype=np.int64)
+        hit = ((se[:, :1] < sp[None, :, 1]) & (sp[None, :, 0] < se[:, 1:])).any(axis=1).tolist()
+        # (a sentence is in ``shared`` exactly when it overlaps a span: its start and end tell it from the others)
+        return ([x for x, h in zip(sents, hit) if h],
+                [x for x, h in zip(sents, hit) if not h and len(x[2]) >= KIN_MIN_STEMS])
 
     sha, una = split(sa, in_a)
     shb, unb = split(sb, in_b)

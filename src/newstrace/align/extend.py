@@ -32,8 +32,8 @@ class Cluster:
 
     @classmethod
     def of(cls, seeds: np.ndarray, sim: float = 0.0) -> "Cluster":
-        return cls(int(seeds[:, 0].min()), int(seeds[:, 0].max()), int(seeds[:, 1].min()),
-                   int(seeds[:, 1].max()), seeds, sim)
+        (a0, b0), (a1, b1) = seeds.min(axis=0).tolist(), seeds.max(axis=0).tolist()
+        return cls(a0, a1, b0, b1, seeds, sim)
 
 
 def _split(seeds: np.ndarray, side: int, gap: int) -> list[np.ndarray]:
@@ -220,17 +220,22 @@ def shrink(c: Cluster, sim: SentenceSim, *, frac: float) -> Cluster:
     s = c.seeds
     cos = sim.cos[s[:, 0], s[:, 1]]
     bar = frac * float(cos.max())
-    keep = np.ones(len(s), dtype=bool)
+    # on Python lists (a handful of seeds); float32 cosines against the bar as numpy compares them (in float32)
+    cosl, bar32, rows = cos.tolist(), float(np.float32(bar)), s.tolist()
+    keep = [True] * len(rows)
+    alive = len(rows)
     changed = True
-    while changed and keep.sum() > 1:
+    while changed and alive > 1:
         changed = False
         for side in (0, 1):
-            idx = np.flatnonzero(keep)
-            for k in (idx[np.argmin(s[idx, side])], idx[np.argmax(s[idx, side])]):
-                if keep.sum() > 1 and cos[k] < bar and keep[k]:
+            idx = [k for k, x in enumerate(keep) if x]
+            # first lowest and first highest along side (min and max keep the first of equals, as argmin/argmax)
+            for k in (min(idx, key=lambda k: rows[k][side]), max(idx, key=lambda k: rows[k][side])):
+                if alive > 1 and cosl[k] < bar32 and keep[k]:
                     keep[k] = False
+                    alive -= 1
                     changed = True
-    return Cluster.of(s[keep], c.sim)
+    return Cluster.of(s[np.asarray(keep, dtype=bool)], c.sim)
 
 
 def fill(c: Cluster, sim: SentenceSim, *, weak: float, frac: float, reach: int = 1) -> Cluster:

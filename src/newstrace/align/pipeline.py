@@ -7,7 +7,7 @@ import numpy as np
 from .extend import Cluster, cluster_seeds, fill, grow, resolve_overlaps, shrink, validate
 from .kinds import classify, word_similarity
 from .prep import Prepared
-from .refine import dedupe_seeds, longest_block, matched_span, seed_word_similarity
+from .refine import dedupe_seeds, has_block, matched_span, seed_word_similarity
 from .seeds import SentenceSim, seeds, sentence_similarity
 from .types import DEFAULTS, AlignSettings, Passage
 
@@ -35,6 +35,13 @@ def _is_summary(c: Cluster, long_side: int, a: Prepared, b: Prepared, sim: Sente
     """Read on each short-side sentence's best partner: seeds in ``summary_seeds`` short sentences or more, a
     long side ``summary_ratio`` times the short one, and either reworded pairs or partners that jump about the
     long text (a summary draws consecutive sentences from all over it; a copy runs side by side)."""
+    # Cheap tests first: best holds one seed per short-side sentence of c, so as many as c has, and its short side
+    # spans what c's does while its long side spans no more than c's.
+    if len(set(c.seeds[:, 1 - long_side].tolist())) < s.summary_seeds:
+        return False
+    la, lb = _span_chars(c, a, b)
+    if (la if long_side == 0 else lb) < s.summary_ratio * (lb if long_side == 0 else la):
+        return False
     best = _best_pairs(c, 1 - long_side, sim)
     if len(best) < s.summary_seeds:
         return False
@@ -51,6 +58,8 @@ def _summaries(sd: np.ndarray, a: Prepared, b: Prepared, sim: SentenceSim, s: Al
     itself, clustered with ``summary_gap`` on the long side."""
     out: list[Cluster] = []
     for side in (0, 1):
+        if len(np.unique(sd[:, 1 - side])) < s.summary_seeds:
+            continue  # no cluster can hold seeds in summary_seeds short-side sentences (see _is_summary)
         ga, gb = (s.summary_gap, s.gap) if side == 0 else (s.gap, s.summary_gap)
         out += [c for c in _clusters(sd, a, b, sim, ga, gb, s) if _is_summary(c, side, a, b, sim, s)]
     return resolve_overlaps(out, sim)
@@ -79,7 +88,7 @@ def candidates(a: Prepared, b: Prepared, s: AlignSettings = DEFAULTS, *, sim: Se
             continue
         c = shrink(Cluster.of(dedupe_seeds(c.seeds), c.sim), sim, frac=s.shrink_frac)
         c = grow(c, sim, weak=s.weak_cos, frac=s.grow_frac, diag_weak=s.diag_cos,
-                 in_line=lambda i, j: longest_block(a, i, b, j) >= s.grow_block)
+                 in_line=lambda i, j: has_block(a, i, b, j, s.grow_block))
         out.append((fill(c, sim, weak=s.weak_cos, frac=s.grow_frac), False))
     return out + [(c, True) for c in summ]
 

@@ -86,7 +86,7 @@ def prepare(text: str) -> Prepared:
     wspans = np.empty((n, 2), dtype=np.int64)
     wspans[:, 0] = np.fromiter(map(_START, ms), dtype=np.int64, count=n)
     wspans[:, 1] = np.fromiter(map(_END, ms), dtype=np.int64, count=n)
-    soft = _SOFT_BREAK_RE.sub(" ", text)
+    soft = _SOFT_BREAK_RE.sub(" ", text) if "\n" in text else text
     raw = sentences(soft)
     sspans, swords = _join_short(raw, wspans, content)
     terms = tuple(tuple(compress(stems_[a:b], content_l[a:b])) for a, b in swords)

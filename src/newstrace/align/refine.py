@@ -13,7 +13,7 @@ from rapidfuzz.distance import Indel
 
 from .prep import Prepared
 
-__all__ = ["Block", "dedupe_seeds", "explained", "longest_block", "matched_span", "seed_blocks",
+__all__ = ["Block", "dedupe_seeds", "explained", "has_block", "longest_block", "matched_span", "seed_blocks",
            "seed_word_similarity", "widen"]
 
 # A seed must match at least this many words, in each text, that no stronger seed of its passage matched.
@@ -33,18 +33,23 @@ def _block_ok(p: Prepared, w0: int, size: int) -> bool:
     return size >= 2 or (size == 1 and bool(p.content[w0]))
 
 
-# The blocks found for the latest pair of prepared texts, by sentence pair: (a, b, {(i, j): blocks}). One pair's
-# clustering, growing, segments and alignment ask for the same sentence pairs again and again. Replaced as a whole
-# (one tuple), so a thread that holds it sees one pair's blocks only.
-_MEMO: tuple = (None, None, {})
+# What was found for the latest pair of prepared texts: (a, b, blocks by sentence pair (i, j), stem n-grams of A's
+# sentences by (i, n), of B's by (j, n)). One pair's clustering, growing, segments and alignment ask for the same
+# sentence pairs again and again. Replaced as a whole (one tuple), so a thread that holds it sees one pair's only.
+_MEMO: tuple = (None, None, {}, {}, {})
+
+
+def _memo(a: Prepared, b: Prepared) -> tuple:
+    global _MEMO
+    memo = _MEMO
+    if memo[0] is not a or memo[1] is not b:
+        memo = _MEMO = (a, b, {}, {}, {})
+    return memo
 
 
 def seed_blocks(a: Prepared, i: int, b: Prepared, j: int) -> list[Block]:
     """Blocks of words matched (on stems, in order) between sentence i of A and sentence j of B."""
-    global _MEMO
-    memo = _MEMO
-    if memo[0] is not a or memo[1] is not b:
-        memo = _MEMO = (a, b, {})
+    memo = _memo(a, b)
     key = (int(i), int(j))
     found = memo[2].get(key)
     if found is None:
@@ -65,6 +70,27 @@ def _seed_blocks(a: Prepared, i: int, b: Prepared, j: int) -> list[Block]:
 def longest_block(a: Prepared, i: int, b: Prepared, j: int) -> int:
     """The longest run of words sentences i of A and j of B share, in words."""
     return max((n for _, _, n in seed_blocks(a, i, b, j)), default=0)
+
+
+def _grams(p: Prepared, i: int, n: int, memo: dict) -> frozenset:
+    got = memo.get((i, n))
+    if got is None:
+        w0, w1 = p.sent_words[i].tolist()
+        st = p.word_stem[w0:w1]
+        got = memo[(i, n)] = frozenset(zip(*(st[k:] for k in range(n))))
+    return got
+
+
+def has_block(a: Prepared, i: int, b: Prepared, j: int, n: int) -> bool:
+    """``longest_block(a, i, b, j) >= n``. A block of n words or more is a run of stems both sentences hold, so
+    sentences without a stem n-gram in common have none (told without aligning them: most pairs that
+    :func:`~newstrace.align.extend.grow` asks about)."""
+    if n >= 2:  # (blocks of two words or more always count, see _block_ok)
+        memo = _memo(a, b)
+        i, j = int(i), int(j)
+        if _grams(a, i, n, memo[3]).isdisjoint(_grams(b, j, n, memo[4])):
+            return False
+    return longest_block(a, i, b, j) >= n
 
 
 def _anchor(blocks: list[Block], side: int) -> list[Block]:
@@ -139,16 +165,21 @@ def dedupe_seeds(seeds: np.ndarray) -> np.ndarray:
     """
     if len(seeds) < 2:
         return seeds
-    off = np.median(seeds[:, 1] - seeds[:, 0])
-    dist = np.abs(seeds[:, 1] - seeds[:, 0] - off)
-    keep = np.ones(len(seeds), dtype=bool)
+    rows = seeds.tolist()  # (a handful of seeds: Python lists, the same arithmetic as numpy's median and argsort)
+    diag = [j - i for i, j in rows]
+    srt, mid = sorted(diag), len(diag) // 2
+    off = float(srt[mid]) if len(srt) % 2 else (srt[mid - 1] + srt[mid]) / 2
+    dist = [abs(x - off) for x in diag]
+    order = sorted(range(len(rows)), key=dist.__getitem__)  # stable, as argsort(kind="stable")
+    keep = [True] * len(rows)
     for side in (0, 1):
         best: dict[int, int] = {}
-        for k in np.argsort(dist, kind="stable"):
-            best.setdefault(int(seeds[k, side]), int(seeds[k, 1 - side]))
-        other = np.asarray([best[int(x)] for x in seeds[:, side]])
-        keep &= np.abs(seeds[:, 1 - side] - other) <= DEDUPE_SPAN
-    return seeds[keep]
+        for k in order:
+            best.setdefault(rows[k][side], rows[k][1 - side])
+        for k, r in enumerate(rows):
+            if abs(r[1 - side] - best[r[side]]) > DEDUPE_SPAN:
+                keep[k] = False
+    return seeds[np.asarray(keep, dtype=bool)]
 
 
 def seed_word_similarity(a: Prepared, b: Prepared, seeds: np.ndarray) -> float:

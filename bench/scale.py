@@ -4,9 +4,12 @@ Usage: python bench/scale.py [--sizes 10000] [--spark-size N] [--master local[*]
                              [--queries 100] [--no-incremental]
 
 Corpora come from real text: the PAN 2013 source documents and the PolNeAR article texts (../shared/data), cut
-into articles of consecutive sentences (disjoint stretches, so no unplanted reuse between them) and, once those
-run out, recombined (each sentence takes its words round-robin from four pool sentences, so its content-word
-n-grams are new). A
+into articles of consecutive sentences (disjoint stretches; the texts themselves share some passages, PAN's
+sources Project Gutenberg and other boilerplate, so these articles have some unplanted reuse: 0.8 to 1 candidate
+pair per article) and, once those run out (about 10,900 articles), re-lexicalised: each sentence is a random
+pool sentence whose punctuation, capitalisation and frequent words (the pool's 500 most frequent word types:
+stopwords, "said", "told", "according") stay and whose other words are drawn from the pool's unigram
+distribution, so sentences of one frame share no content-word n-gram beyond chance (see Generator). A
 quarter of the articles receive one planted passage of 100-3,000 characters from a non-host article (60%
 verbatim, 40% edited: about one word in fifteen dropped or replaced), inserted at a sentence border, dated after
 its donor. For each size the corpus is written as JSON Lines and a child process ingests it and runs the local
@@ -24,20 +27,33 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from plant import SENT_END, border, passage  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+from newstrace.fingerprint import NGRAM, content_words
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("NEWSTRACE_SHARED_DATA", REPO.parent / "shared" / "data"))
 OUTLETS = [f"{a} {b}" for a in ("Harbor", "Valley", "Metro", "Coastal", "Prairie", "Summit") for b in
            ("Ledger", "Courier", "Wire", "Times", "Dispatch")]  # invented outlet names
-MIX_SOURCES = 4  # pool sentences interleaved into one recombined sentence (see Generator._mixed)
+# Word types of the pool kept in re-lexicalised sentences (see Generator): the most frequent ones, lower-cased.
+FREQUENT = 500
+# Kept frequent words in a row among the content words (fingerprint.content_words): the next one is drawn, so
+# runs like "president united states" do not give two sentences of one frame a shared n-gram (NGRAM is 3).
+MAX_KEPT_RUN = NGRAM - 1
+KEEP, WORD, DIGITS = 0, 1, 2
+_TOKEN = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)  # leading punctuation, word, trailing punctuation of a token
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
 MIN_PLANT = 300  # recall is reported for planted passages at least this long (the issue's acceptance measure)
 
 
@@ -69,12 +85,29 @@ def load_pool(data: Path = DATA) -> list[list[str]]:
 
 
 class Generator:
-    """Article texts: disjoint runs of real sentences first, recombined sentences after."""
+    """Article texts: disjoint runs of real sentences first, re-lexicalised real sentences after.
+
+    A re-lexicalised sentence is a pool sentence used as a frame: its punctuation, quote marks, capitalisation
+    and its words among the pool's :data:`FREQUENT` most frequent (lower-cased) word types stay; every other word
+    is replaced by a word drawn, per occurrence, from the pool's unigram distribution of the remaining types (in
+    the frame word's case pattern), and every digit by a random digit. A frequent word that would make the third
+    kept content word in a row (:data:`MAX_KEPT_RUN`) is drawn too. Two sentences made from one frame share
+    stopwords and frequent words ("said", "according", "told"), so the quotation tagger still sees attribution
+    structure, but no content-word n-gram (fingerprint.NGRAM) beyond chance.
+    """
 
     def __init__(self, pool: list[list[str]], rng: random.Random):
         self.pool, self.rng = pool, rng
         self.flat = [s for d in pool for s in d]
         self.doc, self.pos = 0, 0
+        self.n_real = 0  # articles made of real text (the first ones)
+        counts = Counter(m.group(2).lower() for s in self.flat for m in map(_TOKEN.match, s.split())
+                         if _LETTER.search(m.group(2)))
+        ranked = sorted(counts, key=lambda w: (-counts[w], w))
+        self.frequent = frozenset(ranked[:FREQUENT])
+        self.words = ranked[FREQUENT:]
+        self.cum = list(accumulate(counts[w] for w in self.words))
+        self.frames: dict[int, tuple[list[tuple[str, str, str, int]], int]] = {}
 
     def _target(self) -> int:
         r = self.rng
@@ -90,25 +123,55 @@ class Generator:
             if self.pos >= len(sents):
                 self.doc, self.pos = self.doc + 1, 0
             if sum(map(len, out)) >= 300:
+                self.n_real += 1
                 return out
         return None
 
-    def _mixed(self, target: int) -> list[str]:
-        """Sentences whose words come round-robin from four pool sentences (word i from sentence i mod 4). With
-        two sources, the content words of one source stood side by side whenever the other gave stopwords, so
-        every reuse of a pool sentence (each is drawn many times at 100k articles) made unplanted shared
-        n-grams: at 40k articles 11.5 candidate pairs per article instead of about 1."""
+    def _frame(self, i: int) -> tuple[list[tuple[str, str, str, int]], int]:
+        """Pool sentence ``i`` as (leading punctuation, word, trailing punctuation, what to do) per token, and
+        the number of words to draw. What to do: KEEP (a frequent word, punctuation only), WORD (draw a word),
+        DIGITS (draw each digit)."""
+        f = self.frames.get(i)
+        if f is None:
+            f, run = [], 0  # run: kept content words since the last drawn one
+            for tok in self.flat[i].split():
+                lead, core, trail = _TOKEN.match(tok).groups()
+                act = (KEEP if not core or core.lower() in self.frequent else WORD if _LETTER.search(core)
+                       else DIGITS if _DIGIT.search(core) else KEEP)
+                if content_words(core):  # a word fingerprints see: no more than MAX_KEPT_RUN kept in a row
+                    if act == KEEP and run == MAX_KEPT_RUN and _LETTER.search(core):
+                        act = WORD
+                    run = run + 1 if act == KEEP else 0
+                f.append((lead, core, trail, act))
+            f = self.frames[i] = (f, sum(a == WORD for *_, a in f))
+        return f
+
+    def _relex(self) -> str:
+        """One re-lexicalised sentence from a random frame."""
+        r = self.rng
+        frame, k = self._frame(r.randrange(len(self.flat)))
+        draws = iter(r.choices(self.words, cum_weights=self.cum, k=k))
+        out = []
+        for lead, core, trail, act in frame:
+            if act == WORD:
+                w = next(draws)
+                if core[0].isupper():  # the frame word's case: all capitals, initial capital or lower case
+                    w = w.upper() if len(core) > 1 and core.isupper() else w[0].upper() + w[1:]
+                core = w
+            elif act == DIGITS:
+                core = _DIGIT.sub(lambda _: str(r.randrange(10)), core)
+            out.append(lead + core + trail)
+        return " ".join(out)
+
+    def _relexicalised(self, target: int) -> list[str]:
         out: list[str] = []
         while sum(map(len, out)) < target:
-            src = [self.rng.choice(self.flat).split() for _ in range(MIX_SOURCES)]
-            words = [src[i % MIX_SOURCES][i] for i in range(len(src[0])) if i < len(src[i % MIX_SOURCES])]
-            out.append(" ".join(words).rstrip(".!?") + ".")
+            out.append(self._relex())
         return out
 
     def text(self) -> str:
         t = self._target()
-        return " ".join(self._real(t) or self._mixed(t))
-
+        return " ".join(self._real(t) or self._relexicalised(t))
 
 
 def _edit(p: str, rng: random.Random) -> str:

@@ -21,29 +21,40 @@ __all__ = ["SentenceSim", "fragment_cosine", "sentence_similarity", "seeds"]
 class SentenceSim:
     """Sentence-by-sentence similarity of two texts: ``cos[i, j]`` and ``dice[i, j]`` for sentence i of A, j of B.
 
-    ``idf`` is the inverse document frequency of each stem over the sentences of both texts.
+    ``idf`` is the inverse document frequency of each stem over the sentences of both texts (a dict built on first
+    use from ``idf_parts``: each text's stems and their idf; most candidate pairs never need it).
     """
 
     cos: np.ndarray
     dice: np.ndarray
-    idf: dict[str, float]
+    idf_parts: tuple = ()  # ((stems of A, idf of each), (stems of B, idf of each))
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # fragment cosines found, by ranges
 
+    @property
+    def idf(self) -> dict[str, float]:
+        got = self.memo.get("idf")
+        if got is None:
+            got = self.memo["idf"] = {}
+            for stems, idf in self.idf_parts:
+                got.update(zip(stems, idf.tolist()))
+        return got
 
-def _idf_of(df: np.ndarray, n: int) -> np.ndarray:
-    """``log(n / df) + 1e-3`` for each document frequency, each distinct value computed as one Python float (the
-    same value, bit for bit, as computing it term by term)."""
-    if len(df) == 0:
-        return np.zeros(0, dtype=np.float64)
-    lut = np.zeros(int(df.max()) + 1, dtype=np.float64)
-    for c in np.unique(df).tolist():
+
+def _idf_lut(df: np.ndarray, n: int) -> np.ndarray:
+    """``lut[c] = log(n / c) + 1e-3`` for each document frequency ``c`` in ``df``, each computed as one Python float
+    (the same value, bit for bit, as computing it term by term)."""
+    counts = np.bincount(df) if len(df) else np.zeros(1, dtype=np.int64)
+    lut = np.zeros(len(counts), dtype=np.float64)
+    for c in np.flatnonzero(counts).tolist():
         lut[c] = float(np.log(n / c)) + 1e-3
-    return lut[df]
+    return lut
 
 
 def _norms(p: Prepared, idf: np.ndarray) -> np.ndarray:
     """The tf-idf norm of each sentence, ``sqrt(sum((idf * count) ** 2))`` summed term by term in order of first
-    use (``cumsum`` adds left to right; the padding adds zeros), as float32."""
+    use (``cumsum`` adds left to right; the padding adds zeros), as float32. (numpy squares as x * x, which for a
+    rare x differs from Python's ``x ** 2`` in the last bit of the float64 sum; that is rounded away in float32 but
+    for about one norm in 10^8.)"""
     if p.pad_terms.shape[1] == 0:
         return np.zeros(p.n_sents, dtype=np.float32)
     sq = (idf[p.pad_terms] * p.pad_counts) ** 2
@@ -68,9 +79,8 @@ def sentence_similarity(a: Prepared, b: Prepared) -> SentenceSim:
     df_a[ia] += b.term_df[ib]
     df_b[ib] += a.term_df[ia]
     n = max(1, a.n_sents + b.n_sents)
-    idf_a, idf_b = _idf_of(df_a, n), _idf_of(df_b, n)
-    idf = dict(zip(a.vocab, idf_a.tolist()))
-    idf.update(zip(b.vocab, idf_b.tolist()))
+    lut = _idf_lut(np.concatenate((df_a, df_b)), n)
+    idf_a, idf_b = lut[df_a], lut[df_b]
     w = idf_a[ia].astype(np.float32)
     cols = np.arange(len(shared), dtype=np.int64)
     col_a = np.full(len(a.vocab), -1, dtype=np.int64)
@@ -83,7 +93,8 @@ def sentence_similarity(a: Prepared, b: Prepared) -> SentenceSim:
     la, lb = a.n_unique, b.n_unique
     dice = 2 * ((ca > 0).astype(np.float32) @ (cb > 0).astype(np.float32).T) / np.maximum(
         la[:, None] + lb[None, :], 1.0)
-    return SentenceSim(cos.reshape(a.n_sents, b.n_sents), dice.reshape(a.n_sents, b.n_sents), idf)
+    return SentenceSim(cos.reshape(a.n_sents, b.n_sents), dice.reshape(a.n_sents, b.n_sents),
+                       ((a.vocab, idf_a), (b.vocab, idf_b)))
 
 
 def fragment_cosine(a: Prepared, ia: tuple[int, int], b: Prepared, ib: tuple[int, int],

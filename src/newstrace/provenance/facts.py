@@ -5,7 +5,8 @@ from __future__ import annotations
 import operator
 import re
 from collections import OrderedDict
-from itertools import compress
+from dataclasses import dataclass
+from itertools import chain, compress
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -71,14 +72,25 @@ SENTENCE_MIN_COVER = 0.5
 SENTENCE_MIN_SHARED = 3
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentences:
+    """The sentences of a text (:func:`~newstrace.tokens.sentences`) with their content stems (the words that are no
+    stopword, stemmed) as a 0/1 matrix: ``has[i, index[t]]`` when sentence ``i`` holds stem ``t``."""
+
+    spans: tuple[tuple[int, int], ...]
+    index: dict[str, int]
+    has: np.ndarray  # (n_sentences, n_stems) bool
+    size: np.ndarray  # (n_sentences,) int64: stems per sentence
+
+
 # The sentence stems of the last few texts (a pair needs each text's twice, and consecutive pairs of a corpus run
 # often share an article).
-_STEMS: "OrderedDict[str, tuple[tuple[int, int, frozenset[str]], ...]]" = OrderedDict()
+_STEMS: "OrderedDict[str, _Sentences]" = OrderedDict()
 _STEMS_MAX = 16
 
 
-def _sentence_stems(text: str, prepared: "Prepared | None" = None) -> tuple[tuple[int, int, frozenset[str]], ...]:
-    """Each sentence of ``text`` with its content stems; from :data:`_STEMS` when there, else read from
+def _sentence_stems(text: str, prepared: "Prepared | None" = None) -> _Sentences:
+    """The sentences of ``text`` with their content stems; from :data:`_STEMS` when there, else read from
     ``prepared`` (:func:`newstrace.align.prepare` of ``text``, which has found the words and stems already) when
     given and it can, else from the text."""
     out = _STEMS.get(text)
@@ -94,71 +106,73 @@ def _sentence_stems(text: str, prepared: "Prepared | None" = None) -> tuple[tupl
     return out
 
 
-def _stems_of(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+def _matrix(spans: Sequence[tuple[int, int]], stems: list[list[str]]) -> _Sentences:
+    """:class:`_Sentences` from each sentence's span and stems (repeats allowed)."""
+    index = dict.fromkeys(chain.from_iterable(stems))
+    index = dict(zip(index, range(len(index))))
+    lens = np.fromiter(map(len, stems), dtype=np.int64, count=len(stems))
+    has = np.zeros((len(stems), len(index)), dtype=bool)
+    has[np.repeat(np.arange(len(stems)), lens),
+        np.fromiter(map(index.__getitem__, chain.from_iterable(stems)), dtype=np.int64, count=int(lens.sum()))] = True
+    return _Sentences(tuple(spans), index, has, has.sum(axis=1))
+
+
+def _stems_of(text: str) -> _Sentences:
     from ..tokens import STOPWORDS, WORD_RE, sentences, stem
 
-    out = []
-    for s, e in sentences(text):
+    spans = sentences(text)
+    stems = []
+    for s, e in spans:
         words = (m.group().lower() for m in WORD_RE.finditer(text, s, e))
-        out.append((s, e, frozenset(stem(w) for w in words if w not in STOPWORDS)))
-    return tuple(out)
+        stems.append([stem(w) for w in words if w not in STOPWORDS])
+    return _matrix(spans, stems)
 
 
-def _stems_prepared(p: "Prepared") -> tuple[tuple[int, int, frozenset[str]], ...] | None:
+def _stems_prepared(p: "Prepared") -> _Sentences | None:
     """:func:`_stems_of` from a prepared text: the same sentences (``Prepared.raw_sents`` when it has them) and
     the same words, unless a word runs over a sentence's end (then None)."""
     from ..tokens import STOPWORDS, sentences
 
     raw = p.raw_sents if p.raw_sents is not None else sentences(p.text)
-    if not raw:
-        return ()
     starts = p.word_spans[:, 0]
     lo = np.searchsorted(starts, [s for s, _ in raw])
     hi = np.searchsorted(starts, [e for _, e in raw])
     last = np.maximum(hi - 1, 0)
     ends = np.asarray([e for _, e in raw], dtype=np.int64)
-    if len(starts) and bool(((hi > lo) & (p.word_spans[last, 1] > ends)).any()):
+    if len(starts) and len(raw) and bool(((hi > lo) & (p.word_spans[last, 1] > ends)).any()):
         return None  # a word runs over a sentence end: the text's own scan cuts it there
     keep = list(map(operator.not_, map(STOPWORDS.__contains__, p.word_norm)))
     stems = p.word_stem
-    return tuple((s, e, frozenset(compress(stems[a:b], keep[a:b])))
-                 for (s, e), a, b in zip(raw, lo.tolist(), hi.tolist()))
+    return _matrix(raw, [list(compress(stems[a:b], keep[a:b])) for a, b in zip(lo.tolist(), hi.tolist())])
+
+
+def _shared_counts(sa: _Sentences, sb: _Sentences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stems each sentence pair shares (an (A, B) int matrix: a product of 0/1 matrices over the stems both texts
+    use; float32 sums of small integers are exact), and the columns of those stems in A and in B."""
+    both = list(sa.index.keys() & sb.index.keys())
+    ia = np.fromiter(map(sa.index.__getitem__, both), dtype=np.int64, count=len(both))
+    ib = np.fromiter(map(sb.index.__getitem__, both), dtype=np.int64, count=len(both))
+    counts = sa.has[:, ia].astype(np.float32) @ sb.has[:, ib].astype(np.float32).T
+    return counts.astype(np.int64), ia, ib
+
+
+def _match(sa: _Sentences, sb: _Sentences, counts: np.ndarray) -> tuple[tuple[tuple[int, ...], ...], np.ndarray]:
+    """:func:`match_sentences` from :func:`_shared_counts`, and which sentence pairs match."""
+    ok = (counts >= SENTENCE_MIN_SHARED) & (counts >= SENTENCE_MIN_COVER * np.minimum(sa.size[:, None],
+                                                                                       sb.size[None, :]))
+    out = []
+    for i, j in np.argwhere(ok).tolist():  # by A's sentence, then B's
+        n, la, lb = int(counts[i, j]), int(sa.size[i]), int(sb.size[j])
+        trim = 1 if n == lb < la else -1 if n == la < lb else 0  # B's stems a proper subset of A's, or A's of B's
+        out.append((*sa.spans[i], *sb.spans[j], round(n / max(la, lb), 3), trim))
+    return tuple(out), ok
 
 
 def match_sentences(a: str, b: str) -> tuple[tuple[int, ...], ...]:
     """Sentence pairs ``(a_start, a_end, b_start, b_end, similarity, trim)`` that say the same, by content-stem
     overlap; many-to-many (see :data:`~newstrace.provenance.model.SentencePair`)."""
     sa, sb = _sentence_stems(a), _sentence_stems(b)
-    shared = frozenset().union(*(x[2] for x in sa)) & frozenset().union(*(x[2] for x in sb))
-    if len(shared) < SENTENCE_MIN_SHARED:  # no sentence pair can share enough stems
-        return ()
-    # stems shared by each sentence pair: a product of 0/1 matrices over the stems both texts use (float32 sums of
-    # small integers are exact)
-    col = dict(zip(shared, range(len(shared))))
-    m_a, m_b = _incidence(sa, shared, col), _incidence(sb, shared, col)
-    counts = (m_a @ m_b.T).astype(np.int64)
-    len_a = np.fromiter((len(x[2]) for x in sa), dtype=np.int64, count=len(sa))
-    len_b = np.fromiter((len(x[2]) for x in sb), dtype=np.int64, count=len(sb))
-    ok = (counts >= SENTENCE_MIN_SHARED) & (counts >= SENTENCE_MIN_COVER * np.minimum(len_a[:, None], len_b[None, :]))
-    out = []
-    for i, j in np.argwhere(ok).tolist():  # by A's sentence, then B's: the order of the sentence-by-sentence scan
-        n, la, lb = int(counts[i, j]), int(len_a[i]), int(len_b[j])
-        trim = 1 if n == lb < la else -1 if n == la < lb else 0  # B's stems a proper subset of A's, or A's of B's
-        out.append((sa[i][0], sa[i][1], sb[j][0], sb[j][1], round(n / max(la, lb), 3), trim))
-    return tuple(out)
-
-
-def _incidence(sents: Sequence[tuple[int, int, frozenset[str]]], shared: frozenset[str], col: dict[str, int]
-               ) -> np.ndarray:
-    """0/1 matrix: sentence by shared stem."""
-    m = np.zeros((len(sents), len(shared)), dtype=np.float32)
-    rows, cols = [], []
-    for i, x in enumerate(sents):
-        hit = list(map(col.__getitem__, x[2] & shared))
-        cols += hit
-        rows += [i] * len(hit)
-    m[rows, cols] = 1.0
-    return m
+    return _match(sa, sb, _shared_counts(sa, sb)[0])[0]
 
 
 # A sentence one article has and the other lacks is *kin* of the shared text (the story's own material, as a
@@ -173,6 +187,37 @@ KIN_NEAR = 0.5
 KIN_MIN_STEMS = 4
 
 
+def _overlapping(s: _Sentences, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Which sentences overlap one of ``spans``."""
+    if not spans or not s.spans:
+        return np.zeros(len(s.spans), dtype=bool)
+    sp = np.asarray(spans, dtype=np.int64)
+    se = np.asarray(s.spans, dtype=np.int64)
+    return ((se[:, :1] < sp[None, :, 1]) & (sp[None, :, 0] < se[:, 1:])).any(axis=1)
+
+
+def _kin(sa: _Sentences, sb: _Sentences, in_a: np.ndarray, in_b: np.ndarray, counts: np.ndarray, ia: np.ndarray,
+         ib: np.ndarray) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """:func:`kin_sentences` with the shared sentences of A and of B (``in_a``, ``in_b``) and
+    :func:`_shared_counts` known. The stems of the shared text are those of the shared sentences of both."""
+    vocab_a, vocab_b = sa.has[in_a].any(axis=0), sb.has[in_b].any(axis=0)
+    if not (vocab_a.any() or vocab_b.any()):
+        return (), ()
+    story_a, story_b = vocab_a.copy(), vocab_b.copy()  # the shared text's stems, in each text's columns
+    story_a[ia] |= vocab_b[ib]
+    story_b[ib] |= vocab_a[ia]
+    un_a = np.flatnonzero(~in_a & (sa.size >= KIN_MIN_STEMS))
+    un_b = np.flatnonzero(~in_b & (sb.size >= KIN_MIN_STEMS))
+    near = counts[np.ix_(un_a, un_b)] >= KIN_NEAR * np.minimum(sa.size[un_a][:, None], sb.size[un_b][None, :])
+
+    def kin(s: _Sentences, story: np.ndarray, own: np.ndarray, near: np.ndarray) -> tuple[tuple[int, int], ...]:
+        inside = s.has[own].astype(np.int64) @ story.astype(np.int64)
+        keep = (inside >= KIN_SHARE * s.size[own]) & ~near.any(axis=1)
+        return tuple(s.spans[k] for k in own[keep].tolist())
+
+    return kin(sa, story_a, un_a, near), kin(sb, story_b, un_b, near.T)
+
+
 def kin_sentences(a: str, b: str, sentences: Sequence[tuple[int, ...]]
                   ) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
     """Spans of the sentences of A and of B outside the matched ``sentences`` that are kin of the shared text
@@ -183,28 +228,18 @@ def kin_sentences(a: str, b: str, sentences: Sequence[tuple[int, ...]]
     (((28, 63),), ())
     """
     sa, sb = _sentence_stems(a), _sentence_stems(b)
-    in_a = [(p[0], p[1]) for p in sentences]
-    in_b = [(p[2], p[3]) for p in sentences]
+    counts, ia, ib = _shared_counts(sa, sb)
+    return _kin(sa, sb, _overlapping(sa, [(p[0], p[1]) for p in sentences]),
+                _overlapping(sb, [(p[2], p[3]) for p in sentences]), counts, ia, ib)
 
-    def split(sents: Sequence, spans: list) -> tuple[list, list]:
-        if not spans or not sents:
-            return [], [x for x in sents if len(x[2]) >= KIN_MIN_STEMS]
-        sp = np.asarray(spans, dtype=np.int64)
-        se = np.asarray([x[:2] for x in sents], dtype=np.int64)
-        hit = ((se[:, :1] < sp[None, :, 1]) & (sp[None, :, 0] < se[:, 1:])).any(axis=1).tolist()
-        # (a sentence is in ``shared`` exactly when it overlaps a span: its start and end tell it from the others)
-        return ([x for x, h in zip(sents, hit) if h],
-                [x for x, h in zip(sents, hit) if not h and len(x[2]) >= KIN_MIN_STEMS])
 
-    sha, una = split(sa, in_a)
-    shb, unb = split(sb, in_b)
-    vocab = frozenset().union(*(x[2] for x in sha + shb))
-
-    def kin(own: list, other: list) -> tuple[tuple[int, int], ...]:
-        return tuple((s, e) for s, e, st in own if len(st & vocab) >= KIN_SHARE * len(st)
-                     and all(len(st & o[2]) < KIN_NEAR * min(len(st), len(o[2])) for o in other))
-
-    return (kin(una, unb), kin(unb, una)) if vocab else ((), ())
+def _sentence_facts(a: str, b: str) -> tuple[tuple[tuple[int, ...], ...], tuple, tuple]:
+    """``match_sentences(a, b)`` and ``kin_sentences(a, b, <those>)``, sharing their work: the sentences the
+    matches hold are the shared ones (a text's sentences do not overlap one another)."""
+    sa, sb = _sentence_stems(a), _sentence_stems(b)
+    counts, ia, ib = _shared_counts(sa, sb)
+    sents, ok = _match(sa, sb, counts)
+    return (sents, *_kin(sa, sb, ok.any(axis=1), ok.any(axis=0), counts, ia, ib))
 
 
 _BREAK = re.compile(r"\s*\n\s*")
@@ -291,8 +326,7 @@ def pair_facts(a: "Article", b: "Article", *, quotes_a: list | None = None, quot
     if prepared is not None:  # the sentence stems from the prepared texts (match_sentences then finds them)
         _sentence_stems(a.text, prepared[0])
         _sentence_stems(b.text, prepared[1])
-    sents = match_sentences(a.text, b.text)
-    kin_a, kin_b = kin_sentences(a.text, b.text, sents)
+    sents, kin_a, kin_b = _sentence_facts(a.text, b.text)
     return PairFacts(passages=passages, quotes=tuple(facts), sentences=sents, breaks_a=paragraph_breaks(a.text),
                      breaks_b=paragraph_breaks(b.text), kin_a=kin_a, kin_b=kin_b)
 

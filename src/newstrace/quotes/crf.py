@@ -100,13 +100,14 @@ class LinearCRF:
         for (prefix, sep, keys), cache in zip(columns, self._caches):
             ids = list(map(cache.get, keys))
             if None in ids:
+                get, miss = self.index.get, len(self.index)
+                todo = {k for k, v in zip(keys, ids) if v is None}  # (a None key maps to the zero row)
                 if len(cache) > COLUMN_CACHE:
                     cache.clear()
-                    cache[None] = len(self.index)
-                get, miss = self.index.get, len(self.index)
-                for k in keys:
-                    if k not in cache:
-                        cache[k] = get(prefix + (k if type(k) is str else sep.join(k)), miss)
+                    cache[None] = miss
+                    todo = set(keys) - {None}
+                for k in todo:
+                    cache[k] = get(prefix + (k if type(k) is str else sep.join(k)), miss)
                 ids = list(map(cache.__getitem__, keys))
             rows.append(ids)
         return self.state[np.array(rows, dtype=np.int64)].sum(axis=0)

@@ -219,19 +219,23 @@ O_THRESHOLD = 0.65
 BIASED_ROLES = "SC"  # Content is left as Viterbi has it (biasing it fragments contents and costs exact F1)
 
 
-def _biased(marginal, labels: list[str], threshold: float) -> list[str]:  # type: ignore[no-untyped-def]
-    """Viterbi labels with O replaced where P(O) < threshold; ``marginal(label, i)`` is the marginal probability
-    (pycrfsuite's ``Tagger.marginal`` after tagging the sequence, or a lookup in :meth:`LinearCRF.marginals`)."""
+def _biased(marg: np.ndarray, labels: list[str], threshold: float) -> list[str]:
+    """Viterbi labels with O replaced where P(O) < threshold by the likeliest other label (the first in
+    :data:`LABELS` order on a tie); ``marg`` holds the marginals, one column per label in :data:`LABELS` order."""
     out = list(labels)
-    others = LABELS[1:]
-    for i, lab in enumerate(labels):
-        if lab == "O" and marginal("O", i) < threshold:
-            best = max(others, key=lambda y: marginal(y, i))
-            if best[2] not in BIASED_ROLES:
-                continue
-            if best[0] == "I" and (i == 0 or out[i - 1][2:] != best[2:]):
-                best = "B" + best[1:]
-            out[i] = best
+    low = np.flatnonzero(marg[:, 0] < threshold) if len(marg) else np.zeros(0, dtype=np.int64)
+    if not len(low):
+        return out
+    best_of = (marg[low, 1:].argmax(axis=1) + 1).tolist()
+    for i, b in zip(low.tolist(), best_of):
+        if labels[i] != "O":
+            continue
+        best = LABELS[b]
+        if best[2] not in BIASED_ROLES:
+            continue
+        if best[0] == "I" and (i == 0 or out[i - 1][2:] != best[2:]):
+            best = "B" + best[1:]
+        out[i] = best
     return out
 
 
@@ -247,17 +251,13 @@ def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None) -
         em = emissions(text, toks)
         labels = [crf.labels[k] for k in crf.viterbi(em).tolist()]
         if th > 0.5:
-            marg = crf.marginals(em)[:, [crf.labels.index(y) for y in LABELS]]  # columns in LABELS order
-            low_o = np.flatnonzero(marg[:, 0] < th).tolist()  # only these tokens can change
-            if low_o:
-                rows = {i: marg[i] for i in low_o}
-                labels = _biased(lambda y, i: rows[i][LABELS.index(y)] if i in rows else 1.0, labels, th)
+            labels = _biased(crf.marginals(em)[:, [crf.labels.index(y) for y in LABELS]], labels, th)
         return _join_split_quotes(text, decode(toks, labels))
     feats = featurize(text, toks)
     t = _tagger()
     labels = t.tag(feats)
     if th > 0.5:
-        labels = _biased(t.marginal, labels, th)
+        labels = _biased(np.array([[t.marginal(y, i) for y in LABELS] for i in range(len(toks))]), labels, th)
     if stacked:
         labels = _tagger(True).tag(stack(feats, text, toks, labels))
     return _join_split_quotes(text, decode(toks, labels))

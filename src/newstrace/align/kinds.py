@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
+from bisect import bisect_left
+
 from rapidfuzz.distance import Indel
 
 from .prep import Prepared
@@ -25,8 +26,8 @@ VERBATIM_MIN = 0.995
 
 
 def _words(p: Prepared, start: int, end: int) -> list[str]:
-    starts = p.word_spans[:, 0]  # increasing: the number of words starting before x is searchsorted(starts, x)
-    lo, hi = np.searchsorted(starts, (start, end)).tolist()
+    starts = p.word_starts()  # increasing: the number of words starting before x is bisect_left(starts, x)
+    lo, hi = bisect_left(starts, start), bisect_left(starts, end)
     return list(p.word_norm[lo:hi])
 
 

@@ -7,7 +7,7 @@ and Spark engines, the PAN runner and ``compare`` share it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 
 import numpy as np
@@ -41,7 +41,7 @@ class Prepared:
     then first use; ``pad_terms`` / ``pad_counts`` the same as an ``(n_sents, widest)`` matrix padded with count 0;
     ``n_unique[i]`` the number of distinct stems of sentence ``i``. ``raw_sents``: the sentence spans before short
     sentences are joined, when the text has no soft line break (they are then :func:`~newstrace.tokens.sentences`
-    of the text itself), else None.
+    of the text itself), else None. ``cache`` holds values derived from these on first use.
     """
 
     text: str
@@ -62,6 +62,14 @@ class Prepared:
     pad_counts: np.ndarray  # (n_sents, widest) int64
     n_unique: np.ndarray  # (n_sents,) float32
     raw_sents: tuple[tuple[int, int], ...] | None = None
+    cache: dict = field(default_factory=dict, compare=False, repr=False)  # derived values, found on first use
+
+    def word_starts(self) -> list[int]:
+        """``word_spans[:, 0]`` as a list (for :func:`bisect.bisect_left`)."""
+        got = self.cache.get("starts")
+        if got is None:
+            got = self.cache["starts"] = self.word_spans[:, 0].tolist()
+        return got
 
     @property
     def n_sents(self) -> int:
@@ -75,12 +83,27 @@ def _is_term(norm: str) -> bool:
 _START, _END, _GROUP = re.Match.start, re.Match.end, re.Match.group
 
 
+class _Stems(dict):
+    """:func:`~newstrace.tokens.stem` of each word seen, by word (a plain dict lookup per word; emptied when it
+    holds :data:`_STEMS_MAX` words)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _STEMS_MAX:
+            self.clear()
+        out = self[word] = stem(word)
+        return out
+
+
+_STEMS_MAX = 200_000
+_STEM = _Stems()
+
+
 def prepare(text: str) -> Prepared:
     """Tokenise ``text`` into sentences, words and stems (offsets into ``text`` itself)."""
     ms = list(WORD_RE.finditer(text))
     n = len(ms)
     norms = list(map(str.lower, map(_GROUP, ms)))
-    stems_ = list(map(stem, norms))
+    stems_ = list(map(_STEM.__getitem__, norms))
     content_l = [w not in STOPWORDS and (len(w) > 1 or w.isdigit()) for w in norms]  # as _is_term
     content = np.fromiter(content_l, dtype=bool, count=n)
     wspans = np.empty((n, 2), dtype=np.int64)

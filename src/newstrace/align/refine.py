@@ -33,17 +33,17 @@ def _block_ok(p: Prepared, w0: int, size: int) -> bool:
     return size >= 2 or (size == 1 and bool(p.content[w0]))
 
 
-# What was found for the latest pair of prepared texts: (a, b, blocks by sentence pair (i, j), stem n-grams of A's
-# sentences by (i, n), of B's by (j, n)). One pair's clustering, growing, segments and alignment ask for the same
-# sentence pairs again and again. Replaced as a whole (one tuple), so a thread that holds it sees one pair's only.
-_MEMO: tuple = (None, None, {}, {}, {})
+# What was found for the latest pair of prepared texts: (a, b, blocks by sentence pair (i, j)). One pair's
+# clustering, growing, segments and alignment ask for the same sentence pairs again and again. Replaced as a whole
+# (one tuple), so a thread that holds it sees one pair's only.
+_MEMO: tuple = (None, None, {})
 
 
 def _memo(a: Prepared, b: Prepared) -> tuple:
     global _MEMO
     memo = _MEMO
     if memo[0] is not a or memo[1] is not b:
-        memo = _MEMO = (a, b, {}, {}, {})
+        memo = _MEMO = (a, b, {})
     return memo
 
 
@@ -72,12 +72,14 @@ def longest_block(a: Prepared, i: int, b: Prepared, j: int) -> int:
     return max((n for _, _, n in seed_blocks(a, i, b, j)), default=0)
 
 
-def _grams(p: Prepared, i: int, n: int, memo: dict) -> frozenset:
-    got = memo.get((i, n))
+def _grams(p: Prepared, i: int, n: int) -> frozenset:
+    """The stem n-grams of sentence i (kept in ``p.cache``: a text comes back in the next pairs)."""
+    key = ("grams", i, n)
+    got = p.cache.get(key)
     if got is None:
         w0, w1 = p.sent_words[i].tolist()
         st = p.word_stem[w0:w1]
-        got = memo[(i, n)] = frozenset(zip(*(st[k:] for k in range(n))))
+        got = p.cache[key] = frozenset(zip(*(st[k:] for k in range(n))))
     return got
 
 
@@ -86,9 +88,8 @@ def has_block(a: Prepared, i: int, b: Prepared, j: int, n: int) -> bool:
     sentences without a stem n-gram in common have none (told without aligning them: most pairs that
     :func:`~newstrace.align.extend.grow` asks about)."""
     if n >= 2:  # (blocks of two words or more always count, see _block_ok)
-        memo = _memo(a, b)
         i, j = int(i), int(j)
-        if _grams(a, i, n, memo[3]).isdisjoint(_grams(b, j, n, memo[4])):
+        if _grams(a, i, n).isdisjoint(_grams(b, j, n)):
             return False
     return longest_block(a, i, b, j) >= n
 

@@ -106,16 +106,26 @@ def _anchor(blocks: list[Block], side: int) -> list[Block]:
 
 def explained(a: Prepared, b: Prepared, seeds: np.ndarray) -> list[tuple[int, int, list[Block]]]:
     """The seeds, strongest first, that each match :data:`MIN_NEW_WORDS` words no stronger seed matched in
-    both texts, with their matched blocks: ``(i, j, blocks)``."""
-    per_seed = [(int(i), int(j), seed_blocks(a, int(i), b, int(j))) for i, j in seeds]
+    both texts, with their matched blocks: ``(i, j, blocks)``. (Found once per pair and seed set: the segments
+    and the alignment of a pair ask for the same clusters.)"""
+    memo = _memo(a, b)[2]
+    key = ("explained", seeds.shape, np.ascontiguousarray(seeds, dtype=np.int64).tobytes())
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _explained(a, b, seeds)
+    return list(found)
+
+
+def _explained(a: Prepared, b: Prepared, seeds: np.ndarray) -> list[tuple[int, int, list[Block]]]:
+    per_seed = [(i, j, seed_blocks(a, i, b, j)) for i, j in seeds.tolist()]
     out: list[tuple[int, int, list[Block]]] = []
     seen_a: set[int] = set()
     seen_b: set[int] = set()
     for i, j, bl in sorted(per_seed, key=lambda x: -sum(n for _, _, n in x[2])):
         if not bl:
             continue
-        wa = {x + k for x, _, n in bl for k in range(n)}
-        wb = {y + k for _, y, n in bl for k in range(n)}
+        wa = set().union(*(range(x, x + n) for x, _, n in bl))
+        wb = set().union(*(range(y, y + n) for _, y, n in bl))
         if out and (len(wa - seen_a) < MIN_NEW_WORDS or len(wb - seen_b) < MIN_NEW_WORDS):
             continue
         seen_a |= wa

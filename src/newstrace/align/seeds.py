@@ -28,7 +28,7 @@ class SentenceSim:
     cos: np.ndarray
     dice: np.ndarray
     idf_parts: tuple = ()  # ((stems of A, idf of each), (stems of B, idf of each))
-    memo: dict = field(default_factory=dict, compare=False, repr=False)  # fragment cosines found, by ranges
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # fragment cosines by ranges; "idf"
 
     @property
     def idf(self) -> dict[str, float]:

@@ -142,8 +142,18 @@ def _stems_prepared(p: "Prepared") -> _Sentences | None:
     if len(starts) and len(raw) and bool(((hi > lo) & (p.word_spans[last, 1] > ends)).any()):
         return None  # a word runs over a sentence end: the text's own scan cuts it there
     keep = list(map(operator.not_, map(STOPWORDS.__contains__, p.word_norm)))
-    stems = p.word_stem
-    return _matrix(raw, [list(compress(stems[a:b], keep[a:b])) for a, b in zip(lo.tolist(), hi.tolist())])
+    n = len(keep)
+    if not raw or lo[0] != 0 or hi[-1] != n or (lo[1:] != hi[:-1]).any():  # (else the sentences hold every word)
+        stems = p.word_stem
+        return _matrix(raw, [list(compress(stems[a:b], keep[a:b])) for a, b in zip(lo.tolist(), hi.tolist())])
+    # every word in one sentence, in order: the matrix straight from the words kept
+    kept = list(compress(p.word_stem, keep))
+    index = dict.fromkeys(kept)
+    index = dict(zip(index, range(len(index))))
+    sent = np.repeat(np.arange(len(raw)), hi - lo)[np.fromiter(keep, dtype=bool, count=n)]
+    has = np.zeros((len(raw), len(index)), dtype=bool)
+    has[sent, np.fromiter(map(index.__getitem__, kept), dtype=np.int64, count=len(kept))] = True
+    return _Sentences(tuple(raw), index, has, has.sum(axis=1))
 
 
 def _shared_counts(sa: _Sentences, sb: _Sentences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -4,9 +4,12 @@ and check its rows against a saved reference.
 Usage:
     python bench/pairs.py load --db STORE.duckdb --out PAIRS.pkl [--n 1500]
     python bench/pairs.py run --pairs PAIRS.pkl [--save REF.pkl] [--check REF.pkl] [--profile OUT.prof] [--limit N]
+    python bench/pairs.py mixed --n 8000 --workdir DIR
 
 ``load`` reads ``--n`` candidate pairs with their pair-stage inputs (both articles, stored quotations and facts)
-from a store that ``bench/scale.py --workdir`` kept (``<workdir>/n<size>/store.duckdb``). The pairs are those
+from a store that ``bench/scale.py --workdir`` kept (``<workdir>/n<size>/store.duckdb``), or that ``mixed`` made
+(``DIR/store.duckdb``: a bench/scale.py corpus of recombined articles only, as most of a 100k-article one is,
+traced with the local engine; its candidate pairs are nearly all planted reuse). The pairs are those
 one of two workers sees in a corpus run: the candidates in ``a_id, b_id`` order cut into tasks of
 ``EngineSettings.pair_chunk`` pairs, every other task, taken from three stretches of the list (start, middle,
 end), so the prepared-text cache sees the hits a real run gives it.
@@ -54,6 +57,31 @@ def load(db: str, out: str, n: int) -> None:
     with open(out, "wb") as f:
         pickle.dump(rows, f)
     print(f"{len(rows)} pairs of {len(todo)} candidates, {len(ids)} articles -> {out}")
+
+
+def mixed(n: int, work: Path) -> None:
+    import random
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import scale  # noqa: E402  (bench/scale.py: its generator)
+
+    from newstrace.ingest import ingest
+    from newstrace.pipeline import EngineSettings, run_pipeline
+    from newstrace.store import Store
+
+    work.mkdir(parents=True, exist_ok=True)
+    pool = scale.load_pool()
+    rng = random.Random(77)
+    gen = scale.Generator(pool, rng)
+    gen.doc = len(pool)  # the real text used up: every article recombined
+    rows, _ = scale.make_corpus(n, gen, rng)
+    scale.write_jsonl(rows, work / "corpus.jsonl")
+    db = work / "store.duckdb"
+    for stale in (db, Path(f"{db}.wal")):
+        stale.unlink(missing_ok=True)
+    with Store(str(db)) as s:
+        ingest(str(work / "corpus.jsonl"), db=s)
+        print(run_pipeline(s, settings=EngineSettings()).to_dict())
 
 
 def _clear_caches() -> None:
@@ -171,9 +199,14 @@ def main() -> None:
     ru.add_argument("--check")
     ru.add_argument("--profile")
     ru.add_argument("--limit", type=int, default=0)
+    mx = sub.add_parser("mixed")
+    mx.add_argument("--n", type=int, default=8000)
+    mx.add_argument("--workdir", type=Path, required=True)
     args = ap.parse_args()
     if args.cmd == "load":
         load(args.db, args.out, args.n)
+    elif args.cmd == "mixed":
+        mixed(args.n, args.workdir)
     else:
         run(args)
 

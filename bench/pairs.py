@@ -8,8 +8,8 @@ Usage:
 
 ``load`` reads ``--n`` candidate pairs with their pair-stage inputs (both articles, stored quotations and facts)
 from a store that ``bench/scale.py --workdir`` kept (``<workdir>/n<size>/store.duckdb``), or that ``mixed`` made
-(``DIR/store.duckdb``: a bench/scale.py corpus of recombined articles only, as most of a 100k-article one is,
-traced with the local engine; its candidate pairs are nearly all planted reuse). The pairs are those
+(``DIR/store.duckdb``: a bench/scale.py corpus of generated articles only, made once the real text is used up,
+as most of a 100k-article one is, traced with the local engine; its candidate pairs are nearly all planted reuse). The pairs are those
 one of two workers sees in a corpus run: the candidates in ``a_id, b_id`` order cut into tasks of
 ``EngineSettings.pair_chunk`` pairs, every other task, taken from three stretches of the list (start, middle,
 end), so the prepared-text cache sees the hits a real run gives it.
@@ -73,7 +73,7 @@ def mixed(n: int, work: Path) -> None:
     pool = scale.load_pool()
     rng = random.Random(77)
     gen = scale.Generator(pool, rng)
-    gen.doc = len(pool)  # the real text used up: every article recombined
+    gen.doc = len(pool)  # the real text used up: every article generated
     rows, _ = scale.make_corpus(n, gen, rng)
     scale.write_jsonl(rows, work / "corpus.jsonl")
     db = work / "store.duckdb"

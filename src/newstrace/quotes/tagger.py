@@ -132,6 +132,44 @@ def _type_scores() -> _TypeScores:
     return _TypeScores(_crf())
 
 
+# Columns whose keys hold words (:func:`.features.dynamic_columns`), and which parts of a key are words.
+_WORD_KEYS = {"b-=": (0, 1), "b+=": (0, 1), "wrc=": (0,)}
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Every word that occurs in one of the model's word-bearing attributes (``b-=x|y``, ``b+=x|y``,
+    ``wrc=x|place``; a word may itself be "|", so every split at a "|" counts). A key holding any other word
+    cannot be one of the model's attributes: not the ``w=`` words, as L1 training drops attributes whose weights
+    all reach zero while a bigram holding the word survives."""
+    out: set[str] = set()
+    for a in _crf().index:
+        prefix = a[: a.find("=") + 1]
+        if prefix in _WORD_KEYS:
+            rest = a[len(prefix):]
+            for i, ch in enumerate(rest):
+                if ch == "|":
+                    out.add(rest[:i])
+                    out.add(rest[i + 1:])
+    return frozenset(out)
+
+
+def _prune(columns: list) -> list:
+    """``columns`` with the keys of word features set to None where a word is unknown to the model: they weigh
+    nothing either way, and on text full of new words (names, numbers, typos) building and looking up those
+    feature strings was the largest single cost of the tagger."""
+    known = _known_words()
+    out = []
+    for prefix, sep, keys in columns:
+        parts = _WORD_KEYS.get(prefix)
+        if parts == (0, 1):
+            keys = [k if k[0] in known and k[1] in known else None for k in keys]
+        elif parts == (0,):
+            keys = [k if k[0] in known else None for k in keys]
+        out.append((prefix, sep, keys))
+    return out
+
+
 def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
     """(tokens, labels) CRF state scores of a document: equal to summing the weights of :func:`featurize`'s
     features token by token (tests/quotes/test_crf.py checks it), computed as word-type rows plus the
@@ -139,7 +177,7 @@ def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
     ts = _type_scores()
     words = [text[s:e] for s, e in toks]
     info = [_word_feats(w) for w in words]
-    return ts.scores(words) + ts.crf.column_emissions(dynamic_columns(text, toks, info))
+    return ts.scores(words) + ts.crf.column_emissions(_prune(dynamic_columns(text, toks, info)))
 
 
 def labels_for(toks: list[tuple[int, int]], spans: list[RoleSpan]) -> list[str]:

@@ -62,17 +62,24 @@ def _split_list(seeds: list[list[int]], side: int, gap: int) -> list[list[list[i
     return parts
 
 
-def _cluster_list(seeds: list[list[int]], gap_a: int, gap_b: int) -> list[np.ndarray]:
-    """:func:`cluster_seeds` on a list of ``[i, j]`` rows (see :data:`SMALL_SEEDS`)."""
+def _alternate(seeds, gap_a: int, gap_b: int, split):  # type: ignore[no-untyped-def]
+    """Split ``seeds`` alternately along A and B with ``split(seeds, side, gap)`` until no part splits again;
+    the parts, in no particular order (the same loop for arrays and for lists)."""
     todo, done = [(seeds, 0, False)], []
     while todo:
         s, side, split_before = todo.pop()
-        parts = _split_list(s, side, gap_a if side == 0 else gap_b)
+        parts = split(s, side, gap_a if side == 0 else gap_b)
         if len(parts) == 1 and split_before:
             done.append(parts[0])
             continue
         for p in parts:
             todo.append((p, 1 - side, True))
+    return done
+
+
+def _cluster_list(seeds: list[list[int]], gap_a: int, gap_b: int) -> list[np.ndarray]:
+    """:func:`cluster_seeds` on a list of ``[i, j]`` rows (see :data:`SMALL_SEEDS`)."""
+    done = _alternate(seeds, gap_a, gap_b, _split_list)
     done.sort(key=lambda c: (min(r[0] for r in c), min(r[1] for r in c)))
     return [np.asarray(c, dtype=np.int64).reshape(-1, 2) for c in done]
 
@@ -83,16 +90,7 @@ def cluster_seeds(seeds: np.ndarray, gap_a: int, gap_b: int) -> list[np.ndarray]
         return []
     if len(seeds) <= SMALL_SEEDS:
         return _cluster_list(seeds.tolist(), gap_a, gap_b)
-    todo, done = [(seeds, 0, False)], []
-    while todo:
-        s, side, split_before = todo.pop()
-        parts = _split(s, side, gap_a if side == 0 else gap_b)
-        if len(parts) == 1 and split_before:
-            done.append(parts[0])
-            continue
-        for p in parts:
-            todo.append((p, 1 - side, True))
-    return sorted(done, key=lambda c: (int(c[:, 0].min()), int(c[:, 1].min())))
+    return sorted(_alternate(seeds, gap_a, gap_b, _split), key=lambda c: (int(c[:, 0].min()), int(c[:, 1].min())))
 
 
 def _widest(idx: np.ndarray) -> int:

@@ -6,7 +6,7 @@ feature strings into C++ objects, the rest mostly looking each one up in the mod
 model file is read once into a Python dict (attribute -> row) and a dense weight matrix; a document's emission
 scores are one gather and one segmented sum in numpy, and Viterbi and forward-backward run as compiled loops
 (numba). The result is the same labels and marginals as crfsuite's (tests/quotes/test_crf.py compares them on
-every PolNeAR dev document, and on invented text when the data is absent), at a fraction of the time; pycrfsuite
+invented text and on 30 PolNeAR dev documents when the data is present), at a fraction of the time; pycrfsuite
 remains the fallback when numba cannot be imported.
 
 Model format (crfsuite ``crf1d_model.c``, little-endian): a 48-byte header (magic ``lCRF``, size, type

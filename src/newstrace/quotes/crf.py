@@ -4,7 +4,8 @@ The attribution tagger is trained with crfsuite (``tools/train_quotes.py``) and 
 own binary format. Tagging through pycrfsuite cost about 10 ms of a 21 ms PolNeAR article: 4 ms to copy ~23,000
 feature strings into C++ objects, the rest mostly looking each one up in the model's string database. Here the
 model file is read once into a Python dict (attribute -> row) and a dense weight matrix; a document's emission
-scores are one gather and one segmented sum in numpy, and Viterbi and forward-backward run as compiled loops
+scores are one gather and one segmented sum in numpy (the tagger goes further, with score rows per word type and
+per-column key caches: :func:`newstrace.quotes.tagger.emissions`), and Viterbi and forward-backward run as compiled loops
 (numba). The result is the same labels and marginals as crfsuite's (tests/quotes/test_crf.py compares them on
 invented text and on 30 PolNeAR dev documents when the data is present), at a fraction of the time; pycrfsuite
 remains the fallback when numba cannot be imported.

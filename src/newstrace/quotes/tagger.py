@@ -102,10 +102,8 @@ class _TypeScores:
             for feats in (own, *_type_ctx(low, cls)):
                 starts.append(len(ids))
                 ids.extend([get(a, miss) for a in feats])
-        ids.append(miss)  # a zero row, so that an empty last group still has an end
+        # every group is non-empty (a word's own features and each neighbour feature hold its "w...=" form)
         sums = np.add.reduceat(self.crf.state[ids], starts, axis=0)
-        empty = np.diff(starts + [len(ids) - 1]) == 0  # reduceat gives the next row for an empty group
-        sums[empty] = 0.0
         self.table[self.n : need] = sums.reshape(len(words), self.SLOTS, -1)
         self.row.update(zip(words, range(self.n, need)))
         self.n = need
@@ -156,8 +154,8 @@ def _known_words() -> frozenset[str]:
 
 def _prune(columns: list) -> list:
     """``columns`` with the keys of word features set to None where a word is unknown to the model: they weigh
-    nothing either way, and on text full of new words (names, numbers, typos) building and looking up those
-    feature strings was the largest single cost of the tagger."""
+    nothing either way, so on text full of new words (names, numbers, typos) building and looking up those
+    feature strings is skipped."""
     known = _known_words()
     out = []
     for prefix, sep, keys in columns:

@@ -279,28 +279,57 @@ def _links(store: Store) -> int:
         return update_links(con)
 
 
-def _stories(store: Store) -> int:
-    """Add the articles that arrived since the saved clusterer state; rebuild when there is no usable state."""
+def _story_inputs(store: Store) -> tuple[int, bytes | None, list[tuple[int, str]]] | None:
+    """What the story step needs: the seq the saved clusterer state reaches, that state (None: rebuild from
+    the start) and the (seq, features) of the articles after it; None when the stories are up to date."""
     from . import storystate
 
     con = store.con
     saved = _sql(con, "SELECT last_seq, state FROM story_state")
     last, blob = saved[0] if saved else (0, None)
-    clusterer = storystate.loads(blob)
-    if clusterer is None:
-        last = 0
+    if storystate.loads(blob) is None:
+        last, blob = 0, None
     feats = _sql(con, "SELECT a.seq, f.features FROM article_facts f JOIN articles a ON a.id = f.article_id "
                       "WHERE a.seq > ? ORDER BY a.seq", [last])
-    if not feats and clusterer is not None:
-        return _count(con, "SELECT count(DISTINCT story_id) FROM stories")
-    rows, clusterer = cluster_stories((f for _, f in feats), clusterer)
-    with _Tx(con):
+    if not feats and blob is not None:
+        return None
+    return last, blob, feats
+
+
+def _story_task(blob: bytes | None, features: list[str]) -> tuple[list[tuple[str, str, int]], bytes]:
+    """Continue the clusterer saved in ``blob`` with ``features``: the story rows and the new state (bytes, so
+    that it can come back from a worker process)."""
+    from . import storystate
+
+    rows, clusterer = cluster_stories(features, storystate.loads(blob))
+    return rows, storystate.dumps(clusterer)
+
+
+def _write_stories(store: Store, last: int, rows: list[tuple[str, str, int]], state: bytes) -> int:
+    with _Tx(store.con) as con:
         _sql(con, "DELETE FROM stories")
         _insert(con, "stories", rows)
         _sql(con, "DELETE FROM story_state")
-        _sql(con, "INSERT INTO story_state VALUES (?, ?)", [feats[-1][0] if feats else last,
-                                                         storystate.dumps(clusterer)])
+        _sql(con, "INSERT INTO story_state VALUES (?, ?)", [last, state])
     return len({r[0] for r in rows})
+
+
+def _stories(store: Store, ex: Executor | None = None) -> Callable[[], int]:
+    """Add the articles that arrived since the saved clusterer state (rebuild when there is no usable state).
+    Starts the work, in ``ex`` when given (it needs only the article stage's facts, so it can run beside the
+    pair stage), and returns the call that waits for it, writes the stories and returns their number."""
+    inputs = _story_inputs(store)
+    if inputs is None:
+        return lambda: _count(store.con, "SELECT count(DISTINCT story_id) FROM stories")
+    last, blob, feats = inputs
+    upto = feats[-1][0] if feats else last
+    features = [f for _, f in feats]
+    del feats
+    if ex is None:
+        rows, state = _story_task(blob, features)
+        return lambda: _write_stories(store, upto, rows, state)
+    future = ex.submit(_story_task, blob, features)
+    return lambda: _write_stories(store, upto, *future.result())
 
 
 class _Clock:
@@ -349,8 +378,12 @@ def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress 
     try:
         new_articles = _articles(store, ex, settings, progress)
         clock.lap("articles")
+        # story clustering is sequential and needs only the article facts: in a worker beside the pair stage
+        stories_done = _stories(store, ex) if ex is not None else None
         new_pairs = _pairs(store, ex, settings, progress)
         clock.lap("pairs")
+        n_stories = stories_done() if stories_done is not None else -1
+        clock.lap("stories")
     except BrokenProcessPool as e:
         raise StoreError(f"a worker process died ({e}); finished work is kept, run again to resume "
                          "(a script needs the if __name__ == '__main__' guard)") from None
@@ -359,8 +392,9 @@ def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress 
             ex.shutdown(cancel_futures=True)
     n_links = _links(store)
     clock.lap("links")
-    n_stories = _stories(store)
-    clock.lap("stories")
+    if n_stories < 0:
+        n_stories = _stories(store)()
+        clock.lap("stories")
     con = store.con
     return TraceReport(articles=_count(con, "SELECT count(*) FROM articles"), new_articles=new_articles,
                        candidates=n_cand, new_pairs=new_pairs, reuse_pairs=_count(con, "SELECT count(*) FROM reuse"),

@@ -48,6 +48,8 @@ def doc_spans(doc) -> list[tuple[str, int, int]]:  # type: ignore[no-untyped-def
 # than the final model's, to keep training time down; the labels only need to be as noisy as at run time).
 FOLDS = 2
 FOLD_ITERS = 60
+# Folds for mining the cue lexicon out of fold (prepare()).
+LEXICON_FOLDS = 1
 
 
 def mine_lexicon(docs):  # type: ignore[no-untyped-def]
@@ -60,14 +62,25 @@ def mine_lexicon(docs):  # type: ignore[no-untyped-def]
     return lexicon.mine(rows)
 
 
-def prepare(docs):  # type: ignore[no-untyped-def]
-    """(text, tokens, features, gold labels) of each document, with the lexicon mined from these documents."""
+def prepare(docs, folds: int = 0):  # type: ignore[no-untyped-def]
+    """(text, tokens, features, gold labels) of each document, and the lexicon mined from all these documents
+    (left in force, as at run time). With ``folds`` > 1 each document's features see a lexicon mined from the
+    other folds only, so that training sees cue levels as noisy as on new text (a word seen only in this
+    document's own cues gets no level); otherwise one lexicon from all of them."""
     counts = mine_lexicon(docs)
+    parts = [list(range(len(docs)))] if folds <= 1 else [list(range(f, len(docs), folds)) for f in range(folds)]
+    out: list = [None] * len(docs)
+    for part in parts:
+        if folds > 1:
+            inside = set(part)
+            lexicon.set_rates(mine_lexicon([d for k, d in enumerate(docs) if k not in inside]))
+        else:
+            lexicon.set_rates(counts)
+        for k in part:
+            d = docs[k]
+            toks = tokenize(d.text)
+            out[k] = (d.text, toks, featurize(d.text, toks), labels_for(toks, doc_spans(d)))
     lexicon.set_rates(counts)
-    out = []
-    for d in docs:
-        toks = tokenize(d.text)
-        out.append((d.text, toks, featurize(d.text, toks), labels_for(toks, doc_spans(d))))
     return out, counts
 
 
@@ -121,7 +134,8 @@ def score_holdout(held, model1: Path, model2: Path, passes: int) -> None:  # typ
     from newstrace.quotes.evaluate import evaluate, format_table
 
     tagger.MODEL_PATH, tagger.MODEL2_PATH = model1, model2
-    tagger._tagger.cache_clear()
+    for cached in (tagger._tagger, tagger._crf, tagger._type_scores, tagger._known_words):
+        cached.cache_clear()
 
     def full(text: str) -> list[tuple[str, int, int]]:
         out = []
@@ -143,6 +157,8 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="with --holdout: keep an existing first-pass model")
     ap.add_argument("--passes", type=int, default=1, help="2: also train the optional stacked second pass")
     ap.add_argument("--iters", type=int, default=PARAMS["max_iterations"])
+    ap.add_argument("--lexicon-folds", type=int, default=LEXICON_FOLDS,
+                    help="mine the cue lexicon out of fold for the training features (1: in sample)")
     ap.add_argument("--model-out", default="/tmp/newstrace-holdout.crfsuite", help="with --holdout: model path")
     a = ap.parse_args()
     params = dict(PARAMS, c1=a.c1, c2=a.c2, max_iterations=a.iters)
@@ -153,12 +169,12 @@ def main() -> None:
         held = [d for i, d in enumerate(docs) if i % k == 0]
         rest = [d for i, d in enumerate(docs) if i % k != 0]
         tmp, tmp2 = Path(a.model_out), Path(a.model_out + ".2")
-        rows, _ = prepare(rest)
+        rows, _ = prepare(rest, a.lexicon_folds)
         train_all(rows, tmp, tmp2, params, reuse=a.reuse, passes=a.passes)
         print(f"trained {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
         score_holdout(held, tmp, tmp2, a.passes)
     else:
-        rows, counts = prepare(docs)
+        rows, counts = prepare(docs, a.lexicon_folds)
         lexicon.save(counts)
         train_all(rows, MODEL_PATH, MODEL2_PATH, params, passes=a.passes)
         print(f"wrote {lexicon.LEXICON_PATH}, {MODEL_PATH}" + (f", {MODEL2_PATH}" if a.passes > 1 else ""))

@@ -60,7 +60,8 @@ def _crf() -> LinearCRF:
     """The shipped model, read into numpy for :func:`emissions` (about a second, once per process)."""
     if not MODEL_PATH.exists():
         raise ConfigError(f"tagger weights missing at {MODEL_PATH}; run tools/train_quotes.py")
-    return LinearCRF.from_crfsuite(lzma.decompress(MODEL_PATH.read_bytes()))
+    data = MODEL_PATH.read_bytes()
+    return LinearCRF.from_crfsuite(lzma.decompress(data) if MODEL_PATH.suffix == ".xz" else data)
 
 
 class _TypeScores:

@@ -1,12 +1,13 @@
 """PolNeAR evaluation of quotation extraction: P/R/F1, exact and overlap, for Source, Cue and Content.
 
-Usage: nice -n 10 .venv/bin/python bench/polnear.py [GOLD_DIR] [--out preds.jsonl] [--no-crosscheck]
+Usage: nice -n 10 .venv/bin/python bench/polnear.py [GOLD_DIR] [--out preds.jsonl] [--no-crosscheck] [--speed-only]
 
 GOLD_DIR defaults to ../shared/data/polnear/dev (report only; never tune on it). Texts are read raw (UTF-8,
 newline translation off), so offsets are into the raw files, as the reference scorer expects. Prints our own
 score table, then the reference scorer's (shared/eval/polnear_score.py) on the same predictions, then a
 textacy row when textacy and an English spaCy pipeline are installed (otherwise the reason it is missing), and
-the speed of the default mode in articles per second on one core.
+the speed of the default mode in articles per second on one core (measured in a fresh process: first sight
+after 100 other articles, and again on the same articles).
 """
 
 from __future__ import annotations
@@ -49,18 +50,32 @@ def write_jsonl(docs, path: Path) -> None:  # type: ignore[no-untyped-def]
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
-def speed(docs, rounds: int = 3) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    """(articles per CPU second, articles per wall second, mean characters) of the default mode in one process,
-    best of ``rounds``. CPU time is the per-core figure: it does not count time other processes held the core."""
+WARM_DIR = ROOT.parent / "shared" / "data" / "polnear" / "train"
+WARM_DOCS = 100
+
+
+def speed(docs, rounds: int = 3) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+    """(articles per CPU second at first sight, the same warm, articles per wall second at first sight, mean
+    characters) of the default mode in one process. Run it in a fresh process: the tagger caches per word type
+    and per feature key, so a text seen before is cheaper. First sight: one pass over ``docs`` after warming up
+    on WARM_DOCS *other* documents (PolNeAR train, when present), as in a corpus run where the caches already
+    hold the common words; warm: the best of ``rounds`` further passes over the same texts (an upper bound).
+    CPU time is the per-core figure: it does not count time other processes held the core."""
     texts = [d.text for d in docs]
-    quotes(texts[0])  # load the weights once
-    cpu = wall = float("inf")
-    for _ in range(rounds):
+    warm = sorted(WARM_DIR.glob("text/*.txt"))[:WARM_DOCS] if WARM_DIR.exists() else []
+    quotes(texts[0] if not warm else warm[0].read_text(encoding="utf-8"))  # load the weights, compile
+    for p in warm[1:]:
+        quotes(p.read_text(encoding="utf-8"))
+
+    def one_pass() -> tuple[float, float]:
         c0, w0 = time.process_time(), time.perf_counter()
         for t in texts:
             quotes(t)
-        cpu, wall = min(cpu, time.process_time() - c0), min(wall, time.perf_counter() - w0)
-    return len(texts) / cpu, len(texts) / wall, sum(map(len, texts)) / len(texts)
+        return time.process_time() - c0, time.perf_counter() - w0
+
+    cpu1, wall1 = one_pass()
+    cpu = min(one_pass()[0] for _ in range(rounds))
+    return len(texts) / cpu1, len(texts) / cpu, len(texts) / wall1, sum(map(len, texts)) / len(texts)
 
 
 def textacy_row(docs) -> str:  # type: ignore[no-untyped-def]
@@ -93,8 +108,12 @@ def main() -> None:
     ap.add_argument("gold", nargs="?", default=str(DEFAULT_GOLD))
     ap.add_argument("--out", default="/tmp/newstrace-polnear-preds.jsonl")
     ap.add_argument("--no-crosscheck", action="store_true")
+    ap.add_argument("--speed-only", action="store_true", help="only the speed line (run in a fresh process)")
     a = ap.parse_args()
     docs = load_gold(a.gold)
+    if a.speed_only:
+        print_speed(docs)
+        return
     print(f"PolNeAR {a.gold}: {len(docs)} documents")
     print(format_table(evaluate(docs, predict)))
     out = Path(a.out)
@@ -104,9 +123,16 @@ def main() -> None:
         r = subprocess.run([sys.executable, str(SCORER), a.gold, str(out)], capture_output=True, text=True)
         print(r.stdout.rstrip() or r.stderr.rstrip())
     print("\n" + textacy_row(docs))
-    per_cpu, per_wall, chars = speed(docs)
-    print(f"\nspeed (default mode, 1 process, {len(docs)} articles of mean {chars:,.0f} characters): "
-          f"{per_cpu:.1f} articles per CPU-second (per core), {per_wall:.1f} per wall-clock second")
+    # in a fresh process, so that the evaluation above has not already cached these texts' words and keys
+    r = subprocess.run([sys.executable, __file__, a.gold, "--speed-only"], capture_output=True, text=True)
+    print("\n" + (r.stdout.rstrip() or r.stderr.rstrip()))
+
+
+def print_speed(docs) -> None:  # type: ignore[no-untyped-def]
+    first, warm, wall, chars = speed(docs)
+    print(f"speed (default mode, 1 process, {len(docs)} articles of mean {chars:,.0f} characters): "
+          f"{first:.1f} articles per CPU-second (per core) at first sight, after {WARM_DOCS} other articles "
+          f"({wall:.1f} per wall-clock second); {warm:.1f} when the same articles come again")
 
 
 if __name__ == "__main__":

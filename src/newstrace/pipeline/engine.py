@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -279,30 +280,55 @@ def _links(store: Store) -> int:
         return update_links(con)
 
 
-def _story_inputs(store: Store) -> tuple[int, bytes | None, list[tuple[int, str]]] | None:
-    """What the story step needs: the seq the saved clusterer state reaches, that state (None: rebuild from
-    the start) and the (seq, features) of the articles after it; None when the stories are up to date."""
+# Articles per message from the main process to the story process (about 2 KB of features each).
+STORY_CHUNK = 2_000
+
+
+def _story_start(store: Store) -> tuple[int, bytes | None] | None:
+    """Where the story step starts: the seq the saved clusterer state reaches and that state (0 and None: rebuild
+    from the start, when there is no usable state); None when the stories are already up to date."""
     from . import storystate
 
     con = store.con
     saved = _sql(con, "SELECT last_seq, state FROM story_state")
     last, blob = saved[0] if saved else (0, None)
     if storystate.loads(blob) is None:
-        last, blob = 0, None
-    feats = _sql(con, "SELECT a.seq, f.features FROM article_facts f JOIN articles a ON a.id = f.article_id "
-                      "WHERE a.seq > ? ORDER BY a.seq", [last])
-    if not feats and blob is not None:
+        return 0, None
+    if not _count(con, "SELECT count(*) FROM articles a JOIN article_facts f ON a.id = f.article_id "
+                       "WHERE a.seq > ?", [last]):
         return None
-    return last, blob, feats
+    return last, blob
 
 
-def _story_task(blob: bytes | None, features: list[str]) -> tuple[list[tuple[str, str, int]], bytes]:
-    """Continue the clusterer saved in ``blob`` with ``features``: the story rows and the new state (bytes, so
-    that it can come back from a worker process)."""
+def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
+    """(highest seq, features) of the articles after ``last`` in arrival order, STORY_CHUNK at a time: streamed,
+    so that no process holds the features of the whole corpus at once."""
+    cur = con.execute("SELECT a.seq, f.features FROM article_facts f JOIN articles a ON a.id = f.article_id "
+                      "WHERE a.seq > ? ORDER BY a.seq", [last])
+    while True:
+        rows = cur.fetchmany(STORY_CHUNK)
+        if not rows:
+            return
+        yield rows[-1][0], [f for _, f in rows]
+
+
+def _story_process(conn: Any, blob: bytes | None) -> None:
+    """The story process: continue the clusterer saved in ``blob`` with the feature chunks arriving on ``conn``
+    (None ends them), then send back ("ok", rows, state) or ("error", message)."""
     from . import storystate
 
-    rows, clusterer = cluster_stories(features, storystate.loads(blob))
-    return rows, storystate.dumps(clusterer)
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
+    try:
+        def features() -> Iterator[str]:
+            while (chunk := conn.recv()) is not None:
+                yield from chunk
+
+        rows, clusterer = cluster_stories(features(), storystate.loads(blob))
+        conn.send(("ok", rows, storystate.dumps(clusterer)))
+    except Exception as e:  # noqa: BLE001 (reported to the main process, which raises it)
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
 
 
 def _write_stories(store: Store, last: int, rows: list[tuple[str, str, int]], state: bytes) -> int:
@@ -314,22 +340,80 @@ def _write_stories(store: Store, last: int, rows: list[tuple[str, str, int]], st
     return len({r[0] for r in rows})
 
 
-def _stories(store: Store, ex: Executor | None = None) -> Callable[[], int]:
+class _Stories:
+    """The story step, started: :meth:`finish` writes the stories and returns their number; :meth:`cancel` stops
+    a story process still running (after an error elsewhere)."""
+
+    def __init__(self, n: int | None = None, proc: Any = None, finish: Callable[[], int] | None = None):
+        self._n, self._proc, self._finish = n, proc, finish
+
+    def finish(self) -> int:
+        if self._n is None:
+            assert self._finish is not None
+            self._n = self._finish()
+        return self._n
+
+    def cancel(self) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join(timeout=10)
+
+
+def _stories(store: Store, beside: bool = False) -> _Stories:
     """Add the articles that arrived since the saved clusterer state (rebuild when there is no usable state).
-    Starts the work, in ``ex`` when given (it needs only the article stage's facts, so it can run beside the
-    pair stage), and returns the call that waits for it, writes the stories and returns their number."""
-    inputs = _story_inputs(store)
-    if inputs is None:
-        return lambda: _count(store.con, "SELECT count(DISTINCT story_id) FROM stories")
-    last, blob, feats = inputs
-    upto = feats[-1][0] if feats else last
-    features = [f for _, f in feats]
-    del feats
-    if ex is None:
-        rows, state = _story_task(blob, features)
-        return lambda: _write_stories(store, upto, rows, state)
-    future = ex.submit(_story_task, blob, features)
-    return lambda: _write_stories(store, upto, *future.result())
+
+    ``beside``: cluster in a process of its own, fed by a thread of this one, so that the sequential story step
+    runs beside the pair stage (it needs only the article stage's facts); otherwise here, before returning."""
+    from . import storystate
+
+    start = _story_start(store)
+    if start is None:
+        return _Stories(_count(store.con, "SELECT count(DISTINCT story_id) FROM stories"))
+    last, blob = start
+    upto = [last]
+    if not beside:
+        def stream() -> Iterator[str]:
+            for seq, chunk in _story_chunks(store.con, last):
+                upto[0] = seq
+                yield from chunk
+
+        rows, clusterer = cluster_stories(stream(), storystate.loads(blob))
+        return _Stories(_write_stories(store, upto[0], rows, storystate.dumps(clusterer)))
+    ctx = get_context("spawn")
+    here, there = ctx.Pipe()
+    proc = ctx.Process(target=_story_process, args=(there, blob), daemon=True, name="newstrace-stories")
+    proc.start()
+    there.close()
+    cursor = store.con.cursor()  # a connection of its own: the feeding thread reads while this one writes
+
+    def feed() -> None:
+        try:
+            for seq, chunk in _story_chunks(cursor, last):
+                here.send(chunk)
+                upto[0] = seq
+            here.send(None)
+        except (OSError, EOFError):  # the story process is gone: finish() reports it
+            pass
+        finally:
+            cursor.close()
+
+    feeder = threading.Thread(target=feed, name="newstrace-story-feed", daemon=True)
+    feeder.start()
+
+    def finish() -> int:
+        try:
+            feeder.join()
+            msg = here.recv()
+        except (OSError, EOFError):
+            msg = ("error", f"the story process died (exit code {proc.exitcode})")
+        finally:
+            proc.join(timeout=60)
+            here.close()
+        if msg[0] != "ok":
+            raise StoreError(f"story clustering failed: {msg[1]}; finished work is kept, run again to resume")
+        return _write_stories(store, upto[0], msg[1], msg[2])
+
+    return _Stories(proc=proc, finish=finish)
 
 
 class _Clock:
@@ -375,26 +459,31 @@ def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress 
     if settings.processes > 1 and pending >= MIN_POOL_UNITS:
         ex = ProcessPoolExecutor(max_workers=settings.processes, mp_context=get_context("spawn"),
                                  initializer=_worker_init)
+    stories: _Stories | None = None
     try:
         new_articles = _articles(store, ex, settings, progress)
         clock.lap("articles")
-        # story clustering is sequential and needs only the article facts: in a worker beside the pair stage
-        stories_done = _stories(store, ex) if ex is not None else None
+        # story clustering is sequential and needs only the article facts: beside the pair stage
+        stories = _stories(store, beside=True) if ex is not None else None
         new_pairs = _pairs(store, ex, settings, progress)
         clock.lap("pairs")
-        n_stories = stories_done() if stories_done is not None else -1
-        clock.lap("stories")
+        if stories is not None:
+            stories.finish()
+            clock.lap("stories")
     except BrokenProcessPool as e:
         raise StoreError(f"a worker process died ({e}); finished work is kept, run again to resume "
                          "(a script needs the if __name__ == '__main__' guard)") from None
     finally:
+        if stories is not None:
+            stories.cancel()
         if ex is not None:
             ex.shutdown(cancel_futures=True)
     n_links = _links(store)
     clock.lap("links")
-    if n_stories < 0:
-        n_stories = _stories(store)()
+    if stories is None:
+        stories = _stories(store)
         clock.lap("stories")
+    n_stories = stories.finish()
     con = store.con
     return TraceReport(articles=_count(con, "SELECT count(*) FROM articles"), new_articles=new_articles,
                        candidates=n_cand, new_pairs=new_pairs, reuse_pairs=_count(con, "SELECT count(*) FROM reuse"),

@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pyarrow as pa
 
@@ -32,6 +32,9 @@ from .schema import PAIR_TABLES, ensure
 from .sql import Tx as _Tx, count as _count, insert as _insert, sql as _sql
 from .stages import (ArticleRows, PairRows, article_stage_safe, cluster_stories,
                      fingerprint_stage, pair_key, pair_stage_safe)
+
+if TYPE_CHECKING:
+    from ..stories import StoryClusterer
 
 __all__ = ["EngineSettings", "TraceReport", "run_pipeline"]
 
@@ -284,20 +287,22 @@ def _links(store: Store) -> int:
 STORY_CHUNK = 2_000
 
 
-def _story_start(store: Store) -> tuple[int, bytes | None] | None:
-    """Where the story step starts: the seq the saved clusterer state reaches and that state (0 and None: rebuild
-    from the start, when there is no usable state); None when the stories are already up to date."""
+def _story_start(store: Store) -> tuple[int, bytes | None, StoryClusterer | None] | None:
+    """Where the story step starts: the seq the saved clusterer state reaches, that state and the clusterer it
+    holds (0, None, None: rebuild from the start, when there is no usable state); None when the stories are
+    already up to date."""
     from . import storystate
 
     con = store.con
     saved = _sql(con, "SELECT last_seq, state FROM story_state")
     last, blob = saved[0] if saved else (0, None)
-    if storystate.loads(blob) is None:
-        return 0, None
+    clusterer = storystate.loads(blob)
+    if clusterer is None:
+        return 0, None, None
     if not _count(con, "SELECT count(*) FROM articles a JOIN article_facts f ON a.id = f.article_id "
                        "WHERE a.seq > ?", [last]):
         return None
-    return last, blob
+    return last, blob, clusterer
 
 
 def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
@@ -369,7 +374,7 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
     start = _story_start(store)
     if start is None:
         return _Stories(_count(store.con, "SELECT count(DISTINCT story_id) FROM stories"))
-    last, blob = start
+    last, blob, clusterer = start
     upto = [last]
     if not beside:
         def stream() -> Iterator[str]:
@@ -377,8 +382,9 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
                 upto[0] = seq
                 yield from chunk
 
-        rows, clusterer = cluster_stories(stream(), storystate.loads(blob))
+        rows, clusterer = cluster_stories(stream(), clusterer)
         return _Stories(_write_stories(store, upto[0], rows, storystate.dumps(clusterer)))
+    del clusterer  # the story process loads its own from the bytes
     ctx = get_context("spawn")
     here, there = ctx.Pipe()
     proc = ctx.Process(target=_story_process, args=(there, blob), daemon=True, name="newstrace-stories")

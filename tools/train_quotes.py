@@ -139,7 +139,7 @@ def score_holdout(held, model1: Path, model2: Path, passes: int) -> None:  # typ
     from newstrace.quotes.evaluate import evaluate, format_table
 
     tagger.MODEL_PATH, tagger.MODEL2_PATH = model1, model2
-    for cached in (tagger._tagger, tagger._crf, tagger._type_scores, tagger._known_words):
+    for cached in (tagger._tagger, tagger._crf, tagger._type_scores, tagger._place_weights):
         cached.cache_clear()
 
     def full(text: str) -> list[tuple[str, int, int]]:

@@ -69,15 +69,3 @@ def test_same_labels_on_polnear_dev(shared_data):
         em = tagger.emissions(doc.text, toks)
         assert np.allclose(em, crf.emissions(feats), atol=1e-9)
         assert [crf.labels[k] for k in crf.viterbi(em)] == t.tag(feats)
-
-
-def test_column_caches_start_again_without_losing_keys(monkeypatch):
-    from newstrace.quotes import crf as crf_mod
-
-    text = TEXTS[0]
-    toks = tokenize(text)
-    want = tagger.emissions(text, toks)
-    monkeypatch.setattr(crf_mod, "COLUMN_CACHE", 3)  # every document now overflows the caches
-    assert np.allclose(tagger.emissions(TEXTS[1], tokenize(TEXTS[1])), tagger._crf().emissions(
-        featurize(TEXTS[1], tokenize(TEXTS[1]))), atol=1e-9)
-    assert np.allclose(tagger.emissions(text, toks), want, atol=1e-9)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -108,20 +109,23 @@ def _sentence_ids(text: str, toks: list[tuple[int, int]]) -> list[int]:
     return np.maximum(np.searchsorted(starts, at, side="right") - 1, 0).tolist()
 
 
-_AFTER_TAB = np.array(_AFTER + ["a99"], dtype=object)
-_BEFORE_TAB = np.array(_BEFORE + ["b99"], dtype=object)
+# A token's place relative to the nearest cue (or quote mark) of its sentence, as a code into REL_KEYS: "n" (no
+# cue in the sentence), "c" (is one), then "a<bucket>" (that many tokens after it) and "b<bucket>" (before it).
+REL_KEYS: tuple[str, ...] = ("n", "c") + tuple(dict.fromkeys(_AFTER + ["a99"])) + tuple(dict.fromkeys(_BEFORE + ["b99"]))
+_REL_CODE = {k: i for i, k in enumerate(REL_KEYS)}
+_AFTER_CODE = np.array([_REL_CODE[k] for k in _AFTER + ["a99"]], dtype=np.int64)  # by min(distance, _NB)
+_BEFORE_CODE = np.array([_REL_CODE[k] for k in _BEFORE + ["b99"]], dtype=np.int64)
+REL_SIDE = np.array(["ncab".index(k[0]) for k in REL_KEYS], dtype=np.int64)  # a code's first letter, 0..3
+_REL_ARR = np.array(REL_KEYS, dtype=object)
 
 
-def _cue_distances(sid: list[int], cls: list[str | None], lows: list[str]) -> tuple[list[str], list[str]]:
-    """Per token: 'b3' (3 tokens before the nearest cue of its sentence), 'a1', 'c' (is a cue) or 'n' (none),
-    and the stem of that nearest cue word ('' when none). The nearer side wins, 'after' on a tie. In numpy:
-    running maxima and minima of cue positions, cut at sentence borders."""
-    n = len(sid)
-    if not n:
-        return [], []
+def _cue_codes(s: np.ndarray, cue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token (``s``: sentence ids, ``cue``: which tokens are cues), its place relative to the nearest cue
+    of its sentence as a :data:`REL_KEYS` code (the nearer side wins, 'after' on a tie), and that cue's token
+    index (-1 when none or when the token is a cue itself). Running maxima and minima of cue positions, cut at
+    sentence borders."""
+    n = len(s)
     idx = np.arange(n)
-    s = np.asarray(sid)
-    cue = np.fromiter(map(bool, cls), dtype=bool, count=n)
     first = np.ones(n, dtype=bool)
     first[1:] = s[1:] != s[:-1]
     start = np.maximum.accumulate(np.where(first, idx, 0))
@@ -134,43 +138,51 @@ def _cue_distances(sid: list[int], cls: list[str | None], lows: list[str]) -> tu
     nxt = np.where(nxt <= end, nxt, n)
     has_p, has_q = prev >= 0, nxt < n
     use_p = has_p & (~has_q | (idx - prev <= nxt - idx)) & ~cue
-    use_q = has_q & ~has_p | (has_q & has_p & (idx - prev > nxt - idx))
-    use_q &= ~cue
-    out = np.full(n, "n", dtype=object)
-    out[use_p] = _AFTER_TAB[np.minimum(idx[use_p] - prev[use_p], _NB)]
-    out[use_q] = _BEFORE_TAB[np.minimum(nxt[use_q] - idx[use_q], _NB)]
-    out[cue] = "c"
-    near = np.full(n, "", dtype=object)
-    j = np.where(use_p, prev, nxt)
-    mask = use_p | use_q
-    if mask.any():
-        stems = {k: stem(lows[k]) for k in set(j[mask].tolist())}
-        near[mask] = [stems[k] for k in j[mask].tolist()]
-    return out.tolist(), near.tolist()
+    use_q = (has_q & ~has_p | (has_q & has_p & (idx - prev > nxt - idx))) & ~cue
+    out = np.zeros(n, dtype=np.int64)
+    out[use_p] = _AFTER_CODE[np.minimum(idx[use_p] - prev[use_p], _NB)]
+    out[use_q] = _BEFORE_CODE[np.minimum(nxt[use_q] - idx[use_q], _NB)]
+    out[cue] = 1
+    return out, np.where(use_p, prev, np.where(use_q, nxt, -1))
 
 
-def _cap_runs(text: str, toks: list[tuple[int, int]], cls: list[str | None]) -> list[str]:
-    """Per token: '' outside a run of capitalised words, else 'in', or 'cue' when the run ends right before
-    a cue word ("Esmail Qaani said") or 'acc' right after "according to"."""
+def _cue_distances(sid: list[int], cls: list[str | None], lows: list[str]) -> tuple[list[str], list[str]]:
+    """:func:`_cue_codes` as strings ('b3', 'a1', 'c', 'n'), with the stem of the nearest cue word ('' when
+    none)."""
+    if not sid:
+        return [], []
+    code, near = _cue_codes(np.asarray(sid), np.fromiter(map(bool, cls), dtype=bool, count=len(sid)))
+    stems = {k: stem(lows[k]) for k in set(near.tolist()) if k >= 0}
+    return _REL_ARR[code].tolist(), [stems[k] if k >= 0 else "" for k in near.tolist()]
+
+
+RUN_KEYS = ("", "in", "cue", "acc")  # :func:`_cap_runs` codes
+
+
+def _cap_runs(text: str, toks: list[tuple[int, int]], cls: list[str | None], upper: np.ndarray | None = None,
+              lv: list[int] | None = None) -> np.ndarray:
+    """Per token, a :data:`RUN_KEYS` code: '' outside a run of capitalised words, else 'in', or 'cue' when the
+    run ends right before a cue word ("Esmail Qaani said": a speech or thought cue, or with ``lv`` given, any word
+    of mined cue level :data:`STRONG`) or 'acc' right after "according to". ``upper``: which tokens start with a
+    capital letter, when the caller has it."""
     n = len(toks)
-    out = [""] * n
-    i = 0
-    while i < n:
-        if not text[toks[i][0]].isupper():
-            i += 1
-            continue
+    out = np.zeros(n, dtype=np.int64)
+    if upper is None:
+        upper = np.fromiter((text[s].isupper() for s, _ in toks), dtype=bool, count=n)
+    up = upper.tolist()
+    for i in np.flatnonzero(upper).tolist():
+        if out[i]:
+            continue  # inside a run already tagged
         j = i
-        while j + 1 < n and (text[toks[j + 1][0]].isupper()
-                             or text[toks[j + 1][0] : toks[j + 1][1]] in ("of", "’s", "'s")):
+        while j + 1 < n and (up[j + 1] or text[toks[j + 1][0] : toks[j + 1][1]] in ("of", "’s", "'s")):
             j += 1
-        tag = "in"
-        if j + 1 < n and cls[j + 1] in ("speech", "thought"):
-            tag = "cue"
+        tag = 1
+        if j + 1 < n and (cls[j + 1] in ("speech", "thought")
+                          or (lv is not None and not cls[j + 1] and lv[j + 1] >= STRONG)):
+            tag = 2
         elif i >= 2 and text[toks[i - 2][0] : toks[i - 1][1]].lower() == "according to":
-            tag = "acc"
-        for k in range(i, j + 1):
-            out[k] = tag
-        i = j + 1
+            tag = 3
+        out[i : j + 1] = tag
     return out
 
 
@@ -224,84 +236,130 @@ def dynamic_features(text: str, toks: list[tuple[int, int]], info: list[tuple]) 
 
 Column = tuple[str, str, list]  # (prefix, separator, keys): a feature is prefix + key, or prefix + sep.join(key)
 
+# Keys of the small place-dependent columns, by code (see :class:`Place`).
+SENT_KEYS = tuple("sent=%d%s%s" % (v, q, c) for v in range(6) for q in ("", "q") for c in ("", ":"))  # v*4+q*2+c
+MC_M1 = (None,) + tuple("mc-1=%d" % v for v in range(1, 6))  # by cue level (0: no feature)
+MC_P1 = (None,) + tuple("mc+1=%d" % v for v in range(1, 6))
+MC_P2 = (None,) + tuple("mc+2=%d" % v for v in range(1, 6))
+WHO_MC = (None,) + tuple("who+mc=%d" % v for v in range(1, 6))
+POS_KEYS = tuple(_POS) + ("pos=99",)  # by min(position in sentence, 64)
+SIDE = "ncab"  # REL_SIDE codes
+_QUOTE_BEFORE_PAR = (ord('"'), ord("“"))
+_BITS = {**{m: 1 for m in _MARKS}, ":": 2, **{w: 4 for w in PRONOUNS}}  # quote mark, colon, pronoun
+
+
+class Place:
+    """What the place-dependent features of a document's tokens are made of, as arrays of small integer codes
+    (the tagger maps codes to weight rows with a gather; :func:`dynamic_columns` renders them as feature keys for
+    training): ``lows`` (lower-case words), ``lv`` (mined cue levels, two zeros appended), ``rel``/``near`` (place
+    relative to the nearest cue of the sentence, a :data:`REL_KEYS` code, and that cue's token index), ``mrel`` (to
+    the nearest strong cue), ``qrel`` (to the nearest quote mark), ``runs`` (:func:`_cap_runs`), ``sent`` (the
+    sentence's summary as a :data:`SENT_KEYS` code), ``who`` (a pronoun or inside a capitalised run), ``depth``
+    (quote depth), ``pos`` (place in the sentence, at most 64), ``first``/``last`` (sentence borders), ``par``
+    (starts a paragraph), ``colon`` (a colon earlier in the sentence)."""
+
+    __slots__ = ("n", "lows", "lv", "rel", "near", "mrel", "qrel", "runs", "sent", "who", "depth", "pos", "first",
+                 "last", "par", "colon")
+
+    def __init__(self, text: str, toks: list[tuple[int, int]], info: list[tuple]):
+        n = self.n = len(toks)
+        if not n:
+            info = [((), "", None, 0)]  # (unzips to empty columns below)
+        _, lows_t, cls_t, lv_t = zip(*info)
+        lows = self.lows = list(lows_t[:n])
+        cls = cls_t[:n]
+        self.lv = np.zeros(n + 2, dtype=np.int64)
+        self.lv[:n] = lv_t[:n]
+        lv = self.lv[:n]
+        starts = np.fromiter(chain.from_iterable(toks), dtype=np.int64, count=2 * n)[::2]
+        cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        sents = sentence_spans(text)
+        if sents and n:
+            sstart = np.fromiter((a for a, _ in sents), dtype=np.int64, count=len(sents))
+            sid = np.maximum(np.searchsorted(sstart, starts, side="right") - 1, 0)
+        else:
+            sid = np.zeros(n, dtype=np.int64)
+        bits = np.fromiter(map(_BITS.get, lows, repeat(0)), dtype=np.int64, count=n)
+        mark, colon, pron = (bits & 1) > 0, (bits & 2) > 0, (bits & 4) > 0
+        is_cue = np.fromiter(map(bool, cls), dtype=bool, count=n)
+        self.rel, self.near = _cue_codes(sid, is_cue)
+        self.mrel, _ = _cue_codes(sid, is_cue | (lv >= STRONG))
+        self.qrel, _ = _cue_codes(sid, mark)
+        first_cp = cp[starts]
+        upper = (first_cp >= 65) & (first_cp <= 90)  # ASCII capitals; other letters ask str.isupper
+        for i in np.flatnonzero(first_cp >= 128).tolist():
+            upper[i] = text[starts[i]].isupper()
+        self.runs = _cap_runs(text, toks, cls, upper, lv_t)
+        self.who = pron | (self.runs > 0)
+        idx = np.arange(n)
+        first = self.first = np.ones(n, dtype=bool)
+        first[1:] = sid[1:] != sid[:-1]
+        last = self.last = np.ones(n, dtype=bool)
+        last[:-1] = first[1:]
+        start = np.maximum.accumulate(np.where(first, idx, 0)) if n else idx
+        self.pos = np.minimum(idx - start, 64)
+        before = np.cumsum(colon) - colon  # colons before each token
+        self.colon = before - before[start] > 0
+        # the sentence's summary: highest cue level, a quote mark, a colon (per sentence id, read per token)
+        k = int(sid.max()) + 1 if n else 0
+        top = np.zeros(k, dtype=np.int64)
+        np.maximum.at(top, sid, lv)
+        hasq = np.zeros(k, dtype=bool)
+        hasq[sid[mark]] = True
+        hasc = np.zeros(k, dtype=bool)
+        hasc[sid[colon]] = True
+        self.sent = (top * 4 + hasq * 2 + hasc)[sid]
+        self.depth = np.frombuffer(depth_array(text), dtype=np.uint8)[starts].astype(np.int64) if n else idx
+        if n:
+            prev1 = np.where(starts >= 1, cp[np.maximum(starts - 1, 0)], 10)
+            prev2 = np.where(starts >= 2, cp[np.maximum(starts - 2, 0)], 0)
+            self.par = (starts == 0) | (prev1 == 10) | (np.isin(prev1, _QUOTE_BEFORE_PAR) & (prev2 == 10))
+        else:
+            self.par = np.zeros(0, dtype=bool)
+
 
 def dynamic_columns(text: str, toks: list[tuple[int, int]], info: list[tuple]) -> list[Column]:
     """The place-dependent features as columns, one per template, each holding one key or None per token:
     word bigrams, distances to the nearest cue word, strong cue and quote mark of its sentence, its sentence's
     summary, the cue levels of its neighbours, quote depth, position in the sentence, capitalised runs, sentence
     and paragraph boundaries, a colon earlier in the sentence. A feature is its column's prefix plus its key (a
-    string, or a tuple joined by the column's separator): keys repeat across documents, so the tagger maps them
-    to weight rows through a cache per column without building the feature strings
-    (:func:`newstrace.quotes.tagger.emissions`)."""
-    n = len(toks)
-    lows = [x[1] for x in info]
-    cls = [x[2] for x in info]
-    depth = depth_array(text)
-    sid = _sentence_ids(text, toks)
-    rel, nearest = _cue_distances(sid, cls, lows)
-    lv = [x[3] for x in info] + [0, 0]
-    strong = [c or ("mined" if v >= STRONG else None) for c, v in zip(cls, lv)]
-    mrel, _ = _cue_distances(sid, strong, lows)
-    qrel, _ = _cue_distances(sid, ["m" if low in _MARKS else None for low in lows], lows)
-    runs = _cap_runs(text, toks, [c or ("thought" if v >= STRONG else None) for c, v in zip(cls, lv)])
-    sent = _sentence_flags(sid, lv, lows)
-    first = [i == 0 or sid[i] != sid[i - 1] for i in range(n)]
-    last = [i + 1 == n or sid[i + 1] != sid[i] for i in range(n)]
-    pos: list[int] = []
-    colon: list[bool] = []
-    k = 0
-    seen = False
-    for i in range(n):
-        if first[i]:
-            k, seen = 0, False
-        pos.append(k)
-        colon.append(seen)
-        seen = seen or lows[i] == ":"
-        k += 1
-    q = [_Q[depth[s]] for s, _ in toks]
+    string, or a tuple joined by the column's separator). Rendered from :class:`Place`, whose codes the tagger
+    maps to weights directly (:func:`newstrace.quotes.tagger.emissions`); this form is for training and
+    :func:`featurize`."""
+    p = Place(text, toks, info)
+    n, lows = p.n, p.lows
+    rel = _REL_ARR[p.rel].tolist()
+    side = [SIDE[c] for c in REL_SIDE[p.rel].tolist()]
+    mside = [SIDE[c] for c in REL_SIDE[p.mrel].tolist()]
+    qside = [SIDE[c] for c in REL_SIDE[p.qrel].tolist()]
+    near = p.near.tolist()
+    stems = {k: stem(lows[k]) for k in set(near) if k >= 0}
+    nearest = [stems[k] if k >= 0 else "" for k in near]
+    lv = p.lv.tolist()
+    q = [_Q[d] for d in p.depth.tolist()]
     return [
         ("b-=", "|", list(zip(["<s>"] + lows[:-1], lows))),
         ("b+=", "|", list(zip(lows, lows[1:] + ["</s>"]))),
-        ("nc=", "", [(r[0], st) if st else None for r, st in zip(rel, nearest)]),
-        ("mrc=", "", mrel),
-        ("qm=", "", qrel),
-        ("mq=", "", [(m[0], x[0]) for m, x in zip(mrel, qrel)]),
-        ("", "", [sent[j] for j in sid]),
-        ("", "", [_MC_M1[a] if a else None for a in [0] + lv[: n - 1]]),
-        ("", "", [_MC_P1[a] if a else None for a in lv[1 : n + 1]]),
-        ("", "", [_WHO_MC[a] if a and (low in PRONOUNS or run) else None
-                  for a, low, run in zip(lv[1 : n + 1], lows, runs)]),
-        ("", "", [_MC_P2[a] if a else None for a in lv[2 : n + 2]]),
+        ("nc=", "", [(r, st) if st else None for r, st in zip(side, nearest)]),
+        ("mrc=", "", _REL_ARR[p.mrel].tolist()),
+        ("qm=", "", _REL_ARR[p.qrel].tolist()),
+        ("mq=", "", list(zip(mside, qside))),
+        ("", "", [SENT_KEYS[c] for c in p.sent.tolist()]),
+        ("", "", [MC_M1[a] for a in [0] + lv[: n - 1]]),
+        ("", "", [MC_P1[a] for a in lv[1 : n + 1]]),
+        ("", "", [WHO_MC[a] if w else None for a, w in zip(lv[1 : n + 1], p.who.tolist())]),
+        ("", "", [MC_P2[a] for a in lv[2 : n + 2]]),
         ("", "", q),
         ("rc=", "", rel),
-        ("qrc=", "", [(x[2], r[0]) for x, r in zip(q, rel)]),
+        ("qrc=", "", [(x[2], s) for x, s in zip(q, side)]),
         ("wrc=", "|", list(zip(lows, rel))),
-        ("", "", [_POS[k] if k < 64 else "pos=99" for k in pos]),
-        ("caprun=", "", runs),
-        ("", "", ["bos" if x else None for x in first]),
-        ("", "", ["eos" if x else None for x in last]),
-        ("", "", ["par" if s == 0 or text[s - 1] == "\n" or (s > 1 and text[s - 1] in "\"“" and text[s - 2] == "\n")
-                  else None for s, _ in toks]),
-        ("", "", ["colon" if x else None for x in colon]),
+        ("", "", [POS_KEYS[k] for k in p.pos.tolist()]),
+        ("caprun=", "", [RUN_KEYS[c] for c in p.runs.tolist()]),
+        ("", "", ["bos" if x else None for x in p.first.tolist()]),
+        ("", "", ["eos" if x else None for x in p.last.tolist()]),
+        ("", "", ["par" if x else None for x in p.par.tolist()]),
+        ("", "", ["colon" if x else None for x in p.colon.tolist()]),
     ]
-
-
-_MC_M1 = ["mc-1=%d" % v for v in range(6)]
-_MC_P1 = ["mc+1=%d" % v for v in range(6)]
-_MC_P2 = ["mc+2=%d" % v for v in range(6)]
-_WHO_MC = ["who+mc=%d" % v for v in range(6)]
-
-
-def _sentence_flags(sid: list[int], lv: list[int], lows: list[str]) -> list[str]:
-    """Per sentence: one feature naming its highest mined cue level and whether it holds a quote mark, a colon."""
-    top: dict[int, list] = {}
-    for k, v, low in zip(sid, lv, lows):
-        t = top.setdefault(k, [0, False, False])
-        t[0] = max(t[0], v)
-        t[1] = t[1] or low in _MARKS
-        t[2] = t[2] or low == ":"
-    return ["sent=%d%s%s" % (t[0], "q" if t[1] else "", ":" if t[2] else "") for t in
-            (top.get(k, (0, False, False)) for k in range(max(sid, default=-1) + 1))]
 
 
 def stack(feats: list[list[str]], text: str, toks: list[tuple[int, int]], labels: list[str]) -> list[list[str]]:

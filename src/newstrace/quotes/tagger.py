@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import lzma
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ConfigError
-from .crf import LinearCRF, numba_available
-from .features import _PAD, _type_ctx, _word_feats, dynamic_columns, featurize, stack, tokenize
+from .crf import IntMap, LinearCRF, numba_available
+from . import features as F
+from ..tokens import stem
+from .features import _PAD, _type_ctx, _word_feats, featurize, stack, tokenize
 
 __all__ = ["MODEL_PATH", "LABELS", "RoleSpan", "tag_spans", "decode", "labels_for"]
 
@@ -131,52 +134,131 @@ def _type_scores() -> _TypeScores:
     return _TypeScores(_crf())
 
 
-# Columns whose keys hold words (:func:`.features.dynamic_columns`), and which parts of a key are words.
-_WORD_KEYS = {"b-=": (0, 1), "b+=": (0, 1), "wrc=": (0,)}
+class _PlaceWeights:
+    """The model's weight rows of the place-dependent features (:class:`.features.Place`), indexed by code: small
+    columns by a table over their keys, word-bearing ones (``b-=x|y``, ``b+=x|y``, ``wrc=x|place``, ``nc=`` with
+    the nearest cue's stem) through integer ids of the words the model knows. A document's place features are
+    then a few gathers and hash probes, with no feature string built (a word the model never saw in those
+    attributes gets no id: no feature of it can exist). Built once per process from the attribute names (~0.4 s).
+
+    Replaces per-column caches of string keys (session 3): on generated news (bench/scale.py's articles) those
+    cost 4.9 ms of a 9.9 ms article stage (building the key columns, pruning unknown words, looking keys up); the
+    codes cost ~1.8 ms, with the same emissions (tests/quotes/test_crf.py and test_features.py compare them with
+    the sum over :func:`.features.featurize`). PolNeAR dev, one core, same hour, first sight: 44.7-52.0 -> 83.1-91.3
+    articles per CPU-second (bench/polnear.py --speed-only), scores unchanged to the last digit."""
+
+    def __init__(self, crf: LinearCRF):
+        index, self.miss = crf.index, len(crf.index)
+        self.state = crf.state
+
+        def table(prefix: str, keys) -> np.ndarray:  # type: ignore[no-untyped-def]
+            return np.array([self.miss if k is None else index.get(prefix + k, self.miss) for k in keys],
+                            dtype=np.int64)
+
+        rel = F.REL_KEYS
+        self.mrc, self.qm, self.rc = table("mrc=", rel), table("qm=", rel), table("rc=", rel)
+        self.mq = table("mq=", [a + b for a in F.SIDE for b in F.SIDE])  # side(m) * 4 + side(q)
+        self.sent = table("", F.SENT_KEYS)
+        self.mc_m1, self.mc_p1, self.mc_p2 = table("", F.MC_M1), table("", F.MC_P1), table("", F.MC_P2)
+        self.who = table("", F.WHO_MC)
+        self.q = table("", F._Q)
+        self.qrc = table("qrc=", [str(d) + s for d in range(3) for s in F.SIDE])  # depth * 4 + side
+        self.pos = table("", F.POS_KEYS)
+        self.run = table("caprun=", F.RUN_KEYS)
+        self.flags = [table("", (None, k)) for k in ("bos", "eos", "par", "colon")]
+        # words: every part of a word-bearing attribute at each "|" (a word may itself hold a "|")
+        words: dict[str, int] = {}
+        splits: dict[str, list[tuple[str, str, int]]] = {"b-=": [], "b+=": [], "wrc=": []}  # (left, right, row)
+        nc: dict[tuple[str, str], int] = {}
+        for a, row in index.items():
+            head = a[:3]
+            if head == "b-=" or head == "b+=":
+                rest = a[3:]
+                if rest.count("|") == 1:
+                    x, _, y = rest.partition("|")
+                    splits[head].append((x, y, row))
+                else:
+                    splits[head].extend((rest[:i], rest[i + 1:], row) for i, ch in enumerate(rest) if ch == "|")
+            elif head == "wrc" and a[3] == "=":
+                x, _, y = a[4:].rpartition("|")  # the place code never holds a "|"
+                if y in F._REL_CODE:
+                    splits["wrc="].append((x, y, row))
+            elif head == "nc=" and len(a) > 4:
+                nc[(a[3], a[4:])] = row
+        for prefix in ("b-=", "b+="):
+            for x, y, _ in splits[prefix]:
+                words.setdefault(x, len(words) + 1)
+                words.setdefault(y, len(words) + 1)
+        for x, _, _ in splits["wrc="]:
+            words.setdefault(x, len(words) + 1)
+        self.words = words
+        self.m = m = len(words) + 1
+        nrel = len(rel)
+        self.pair_rows = {}
+        for prefix in ("b-=", "b+="):
+            sp = splits[prefix]
+            self.pair_rows[prefix] = IntMap(np.array([words[x] * m + words[y] for x, y, _ in sp], dtype=np.int64),
+                                            np.array([r for _, _, r in sp], dtype=np.int64), self.miss)
+        self.wrc = np.full(m * nrel, self.miss, dtype=np.int64)  # dense: 25k known words x 22 places
+        for x, y, r in splits["wrc="]:
+            self.wrc[words[x] * nrel + F._REL_CODE[y]] = r
+        self.nc = nc
+        self.bos_id, self.eos_id = words.get("<s>", 0), words.get("</s>", 0)
+
+    def rows(self, p: "F.Place") -> np.ndarray:
+        """(columns, tokens) weight rows of a document's place features."""
+        n = p.n
+        wid = np.fromiter(map(self.words.get, p.lows, repeat(0)), dtype=np.int64, count=n)
+        prev = np.empty(n, dtype=np.int64)
+        prev[0], prev[1:] = self.bos_id, wid[:-1]
+        nxt = np.empty(n, dtype=np.int64)
+        nxt[-1], nxt[:-1] = self.eos_id, wid[1:]
+        m = self.m
+        b_minus = self.pair_rows["b-="].get(np.where((prev > 0) & (wid > 0), prev * m + wid, -1))
+        b_plus = self.pair_rows["b+="].get(np.where((wid > 0) & (nxt > 0), wid * m + nxt, -1))
+        wrc = np.where(wid > 0, self.wrc[wid * len(F.REL_KEYS) + p.rel], self.miss)
+        side = F.REL_SIDE[p.rel]
+        ncr = np.full(n, self.miss, dtype=np.int64)
+        has = p.near >= 0
+        if has.any():  # the nearest cue's stem, once per cue word: rows for 'a' (after it) and 'b' (before it)
+            cues, which = np.unique(p.near[has], return_inverse=True)
+            by_side = np.full((len(cues), 2), self.miss, dtype=np.int64)
+            for k, j in enumerate(cues.tolist()):
+                st = stem(p.lows[j])
+                if st:
+                    by_side[k] = self.nc.get(("a", st), self.miss), self.nc.get(("b", st), self.miss)
+            ncr[has] = by_side[which, side[has] - 2]  # side codes: 2 'a', 3 'b' (F.SIDE)
+        lv = p.lv
+        prev_lv = np.empty(n, dtype=np.int64)
+        prev_lv[0], prev_lv[1:] = 0, lv[: n - 1]
+        return np.stack([
+            b_minus, b_plus, ncr, self.mrc[p.mrel], self.qm[p.qrel],
+            self.mq[F.REL_SIDE[p.mrel] * 4 + F.REL_SIDE[p.qrel]], self.sent[p.sent],
+            self.mc_m1[prev_lv], self.mc_p1[lv[1 : n + 1]], self.who[np.where(p.who, lv[1 : n + 1], 0)],
+            self.mc_p2[lv[2 : n + 2]], self.q[p.depth], self.rc[p.rel], self.qrc[p.depth * 4 + side], wrc,
+            self.pos[p.pos], self.run[p.runs], self.flags[0][p.first.astype(np.int64)],
+            self.flags[1][p.last.astype(np.int64)], self.flags[2][p.par.astype(np.int64)],
+            self.flags[3][p.colon.astype(np.int64)],
+        ])
 
 
 @lru_cache(maxsize=1)
-def _known_words() -> frozenset[str]:
-    """Every word that occurs in one of the model's word-bearing attributes (``b-=x|y``, ``b+=x|y``,
-    ``wrc=x|place``; a word may itself be "|", so every split at a "|" counts). A key holding any other word
-    cannot be one of the model's attributes: not the ``w=`` words, as L1 training drops attributes whose weights
-    all reach zero while a bigram holding the word survives."""
-    out: set[str] = set()
-    for a in _crf().index:
-        prefix = a[: a.find("=") + 1]
-        if prefix in _WORD_KEYS:
-            rest = a[len(prefix):]
-            for i, ch in enumerate(rest):
-                if ch == "|":
-                    out.add(rest[:i])
-                    out.add(rest[i + 1:])
-    return frozenset(out)
-
-
-def _prune(columns: list) -> list:
-    """``columns`` with the keys of word features set to None where a word is unknown to the model: they weigh
-    nothing either way, so on text full of new words (names, numbers, typos) building and looking up those
-    feature strings is skipped."""
-    known = _known_words()
-    out = []
-    for prefix, sep, keys in columns:
-        parts = _WORD_KEYS.get(prefix)
-        if parts == (0, 1):
-            keys = [k if k[0] in known and k[1] in known else None for k in keys]
-        elif parts == (0,):
-            keys = [k if k[0] in known else None for k in keys]
-        out.append((prefix, sep, keys))
-    return out
+def _place_weights() -> _PlaceWeights:
+    return _PlaceWeights(_crf())
 
 
 def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
     """(tokens, labels) CRF state scores of a document: equal to summing the weights of :func:`featurize`'s
     features token by token (tests/quotes/test_crf.py checks it), computed as word-type rows plus the
-    place-dependent features."""
+    place-dependent features' rows."""
     ts = _type_scores()
     words = [text[s:e] for s, e in toks]
     info = [_word_feats(w) for w in words]
-    return ts.scores(words) + ts.crf.column_emissions(_prune(dynamic_columns(text, toks, info)))
+    static = ts.scores(words)
+    if not toks:
+        return static
+    pw = _place_weights()
+    return static + pw.state[pw.rows(F.Place(text, toks, info))].sum(axis=0)
 
 
 def labels_for(toks: list[tuple[int, int]], spans: list[RoleSpan]) -> list[str]:

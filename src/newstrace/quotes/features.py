@@ -42,11 +42,19 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in TOKEN_RE.finditer(text)]
 
 
+# ASCII capitals -> X, ASCII small letters -> x; digits (any script, as regex \d) go through _DIGITS
+_SHAPE = str.maketrans({**{chr(c): "X" for c in range(65, 91)}, **{chr(c): "x" for c in range(97, 123)}})
+_DIGITS = re.compile(r"\d")
+_RUNS = re.compile(r"(.)\1+")
+
+
 def _shape(w: str) -> str:
-    s = re.sub(r"[A-Z]", "X", w)
-    s = re.sub(r"[a-z]", "x", s)
-    s = re.sub(r"\d", "d", s)
-    return re.sub(r"(.)\1+", r"\1\1", s)[:6]
+    """The word's shape: capitals X, small letters x, digits d, runs of one character cut to two, six at most
+    ("McCain" -> "XxXxx", "2024" -> "dd")."""
+    s = w.translate(_SHAPE)
+    if not s.isascii() or any(c.isdigit() for c in s):
+        s = _DIGITS.sub("d", s)
+    return _RUNS.sub(r"\1\1", s)[:6]
 
 
 # A word whose mined cue level (:func:`.lexicon.level`) reaches this counts as a cue for the sentence-level

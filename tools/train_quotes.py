@@ -132,8 +132,10 @@ def train_all(rows, out1: Path, out2: Path, params: dict, reuse: bool = False,  
             out.write_bytes(lzma.compress(data, preset=6) if out.suffix == ".xz" else data)
 
 
-def score_holdout(held, model1: Path, model2: Path, passes: int) -> None:  # type: ignore[no-untyped-def]
-    """Tagger-only and full-pipeline (``quotes()``) scores on the held-out part of train."""
+def score_holdout(held, model1: Path, model2: Path, passes: int,  # type: ignore[no-untyped-def]
+                  dump: str | None = None) -> None:
+    """Tagger-only and full-pipeline (``quotes()``) scores on the held-out part of train; with ``dump``, also
+    writes each held-out document's gold and predicted spans as JSON lines there (for error analysis)."""
     from newstrace.model import Article
     from newstrace.quotes import quotes, tagger
     from newstrace.quotes.evaluate import evaluate, format_table
@@ -151,6 +153,14 @@ def score_holdout(held, model1: Path, model2: Path, passes: int) -> None:  # typ
 
     print(format_table(evaluate(held, lambda t: tagger.tag_spans(t, passes=passes)), label="tagger"))
     print(format_table(evaluate(held, full), label="pipeline"))
+    if dump:
+        import json
+
+        with open(dump, "w", encoding="utf-8") as f:
+            for d in held:
+                f.write(json.dumps({"name": d.name, "text": d.text, "gold": [{r: list(fr) for r, fr in att.items()}
+                                                                for att in d.attributions],
+                                    "pred": full(d.text)}) + "\n")
 
 
 def main() -> None:
@@ -165,6 +175,7 @@ def main() -> None:
     ap.add_argument("--lexicon-folds", type=int, default=LEXICON_FOLDS,
                     help="mine the cue lexicon out of fold for the training features (1: in sample)")
     ap.add_argument("--model-out", default="/tmp/newstrace-holdout.crfsuite", help="with --holdout: model path")
+    ap.add_argument("--dump", default=None, help="with --holdout: write gold and predicted spans (JSON lines)")
     a = ap.parse_args()
     params = dict(PARAMS, c1=a.c1, c2=a.c2, max_iterations=a.iters)
     docs = load_gold(a.train)
@@ -177,7 +188,7 @@ def main() -> None:
         rows, _ = prepare(rest, a.lexicon_folds)
         train_all(rows, tmp, tmp2, params, reuse=a.reuse, passes=a.passes)
         print(f"trained {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
-        score_holdout(held, tmp, tmp2, a.passes)
+        score_holdout(held, tmp, tmp2, a.passes, a.dump)
     else:
         rows, counts = prepare(docs, a.lexicon_folds)
         lexicon.save(counts)

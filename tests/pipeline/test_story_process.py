@@ -66,3 +66,18 @@ def test_a_failing_story_process_raises_and_keeps_the_work(tmp_path: Path) -> No
             engine._stories(s, beside=True).finish()
         assert _stories(s) == ([], [])  # nothing half-written; a later run rebuilds
         assert before[0]
+
+
+def test_a_saved_state_that_does_not_load_is_rebuilt_beside_too(tmp_path: Path) -> None:
+    arts = corpus(6, seed=8)
+    with Store(tmp_path / "d.duckdb") as s:
+        s.add_articles(arts)
+        run_pipeline(s, settings=ONE)
+        reference = _stories(s)
+        # a state from elsewhere (not an archive), said to reach half-way: the story process cannot load it,
+        # so the main process clusters every article again from the first
+        s.con.execute("UPDATE story_state SET state = ?, last_seq = last_seq / 2", [b"not a clusterer state"])
+        started = engine._stories(s, beside=True)
+        assert started._proc is not None  # the state was not loaded here: the story process found it stale
+        started.finish()
+        assert _stories(s) == reference

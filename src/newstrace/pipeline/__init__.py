@@ -28,7 +28,7 @@ Tables (DDL in :data:`.schema.DDL`, schema ``pipeline`` version 3 in ``meta``)::
                    evidence JSON [{kind, detail, weight}], untaken JSON, fresh_quotes JSON)    (updated)
     stories       (story_id, article_id, position)                        story id = its first article (rewritten)
     stage_errors  (stage, unit, error)            units whose stage raised (done, not retried; bare facts)
-    story_state   (last_seq, state BLOB)          the story clusterer after article seq last_seq (restricted pickle)
+    story_state   (last_seq, state BLOB)          the story clusterer after article seq last_seq (.npz, no pickle)
 
 >>> from newstrace.store import Store
 >>> with Store(":memory:") as s:

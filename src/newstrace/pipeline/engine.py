@@ -287,17 +287,18 @@ def _links(store: Store) -> int:
 STORY_CHUNK = 2_000
 
 
-def _story_start(store: Store) -> tuple[int, bytes | None, StoryClusterer | None] | None:
+def _story_start(store: Store, load: bool = True) -> tuple[int, bytes | None, StoryClusterer | None] | None:
     """Where the story step starts: the seq the saved clusterer state reaches, that state and the clusterer it
     holds (0, None, None: rebuild from the start, when there is no usable state); None when the stories are
-    already up to date."""
+    already up to date. ``load=False`` leaves the clusterer unloaded (None beside a state that is there) for
+    the story process to load: a 100k-article state takes ~4 s to load, once is enough."""
     from . import storystate
 
     con = store.con
     saved = _sql(con, "SELECT last_seq, state FROM story_state")
     last, blob = saved[0] if saved else (0, None)
-    clusterer = storystate.loads(blob)
-    if clusterer is None:
+    clusterer = storystate.loads(blob) if load else None
+    if (clusterer is None and load) or not blob:
         return 0, None, None
     if not _count(con, "SELECT count(*) FROM articles a JOIN article_facts f ON a.id = f.article_id "
                        "WHERE a.seq > ?", [last]):
@@ -319,7 +320,8 @@ def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
 
 def _story_process(conn: Any, blob: bytes | None) -> None:
     """The story process: continue the clusterer saved in ``blob`` with the feature chunks arriving on ``conn``
-    (None ends them), then send back ("ok", rows, state) or ("error", message)."""
+    (None ends them), then send back ("ok", rows, state) or ("error", message), or ("stale",) when ``blob``
+    does not load (the main process then rebuilds the stories from the start)."""
     from . import storystate
 
     gc.set_threshold(*WORKER_GC_THRESHOLD)
@@ -328,7 +330,13 @@ def _story_process(conn: Any, blob: bytes | None) -> None:
             while (chunk := conn.recv()) is not None:
                 yield from chunk
 
-        rows, clusterer = cluster_stories(features(), storystate.loads(blob))
+        clusterer = storystate.loads(blob)
+        if blob and clusterer is None:
+            for _ in features():  # drain the feed, so that its thread ends
+                pass
+            conn.send(("stale",))
+            return
+        rows, clusterer = cluster_stories(features(), clusterer)
         conn.send(("ok", rows, storystate.dumps(clusterer)))
     except Exception as e:  # noqa: BLE001 (reported to the main process, which raises it)
         conn.send(("error", f"{type(e).__name__}: {e}"))
@@ -341,7 +349,13 @@ def _write_stories(store: Store, last: int, rows: list[tuple[str, str, int]], st
         _sql(con, "DELETE FROM stories")
         _insert(con, "stories", rows)
         _sql(con, "DELETE FROM story_state")
-        _sql(con, "INSERT INTO story_state VALUES (?, ?)", [last, state])
+        # through Arrow: binding a 260 MB state (100k articles) as a parameter took 3.3 s, this ~2.2 s
+        con.register("_story_state_in", pa.table({"last_seq": pa.array([last], pa.int64()),
+                                                   "state": pa.array([state], pa.binary())}))
+        try:
+            _sql(con, "INSERT INTO story_state SELECT last_seq, state FROM _story_state_in")
+        finally:
+            con.unregister("_story_state_in")
     return len({r[0] for r in rows})
 
 
@@ -371,20 +385,25 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
     runs beside the pair stage (it needs only the article stage's facts); otherwise here, before returning."""
     from . import storystate
 
-    start = _story_start(store)
+    start = _story_start(store, load=not beside)
     if start is None:
         return _Stories(_count(store.con, "SELECT count(DISTINCT story_id) FROM stories"))
     last, blob, clusterer = start
     upto = [last]
-    if not beside:
+
+    def in_place(last: int, clusterer: StoryClusterer | None) -> int:
+        upto[0] = last
+
         def stream() -> Iterator[str]:
             for seq, chunk in _story_chunks(store.con, last):
                 upto[0] = seq
                 yield from chunk
 
         rows, clusterer = cluster_stories(stream(), clusterer)
-        return _Stories(_write_stories(store, upto[0], rows, storystate.dumps(clusterer)))
-    del clusterer  # the story process loads its own from the bytes
+        return _write_stories(store, upto[0], rows, storystate.dumps(clusterer))
+
+    if not beside:
+        return _Stories(in_place(last, clusterer))
     ctx = get_context("spawn")
     here, there = ctx.Pipe()
     proc = ctx.Process(target=_story_process, args=(there, blob), daemon=True, name="newstrace-stories")
@@ -415,6 +434,8 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
         finally:
             proc.join(timeout=60)
             here.close()
+        if msg[0] == "stale":  # the saved state did not load: rebuild here from the first article
+            return in_place(0, None)
         if msg[0] != "ok":
             raise StoreError(f"story clustering failed: {msg[1]}; finished work is kept, run again to resume")
         return _write_stories(store, upto[0], msg[1], msg[2])

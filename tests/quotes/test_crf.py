@@ -69,3 +69,28 @@ def test_same_labels_on_polnear_dev(shared_data):
         em = tagger.emissions(doc.text, toks)
         assert np.allclose(em, crf.emissions(feats), atol=1e-9)
         assert [crf.labels[k] for k in crf.viterbi(em)] == t.tag(feats)
+
+
+def test_decompressed_weights_are_cached_checked_and_rebuilt(tmp_path, monkeypatch):
+    import lzma
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NEWSTRACE_CACHE", str(cache))
+    model = tmp_path / "tiny.crfsuite.xz"
+    model.write_bytes(lzma.compress(b"weights " * 1000))
+    assert tagger.model_bytes(model) == b"weights " * 1000
+    (copy,) = cache.glob("tiny.crfsuite-*.crfsuite")
+    assert copy.read_bytes() == b"weights " * 1000
+    copy.write_bytes(b"damaged")  # a copy that does not match its hash is not used, and is written again
+    assert tagger.model_bytes(model) == b"weights " * 1000
+    assert copy.read_bytes() == b"weights " * 1000
+    model.write_bytes(lzma.compress(b"other"))  # new weights: a new copy beside the old one
+    assert tagger.model_bytes(model) == b"other"
+    assert len(list(cache.glob("tiny.crfsuite-*.crfsuite"))) == 2
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSTRACE_CACHE", str(blocker / "sub"))  # cannot be made: no cache, same bytes
+    assert tagger.model_bytes(model) == b"other"
+    raw = tmp_path / "plain.crfsuite"
+    raw.write_bytes(b"raw")
+    assert tagger.model_bytes(raw) == b"raw"

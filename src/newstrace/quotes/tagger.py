@@ -15,6 +15,7 @@ Content 0.776 -> 0.763: more precise, less recall) and it halves the speed of th
 from __future__ import annotations
 
 import lzma
+import os
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -42,6 +43,53 @@ RoleSpan = tuple[str, int, int]  # (role, start, end)
 _BUFFERS: dict[Path, bytes] = {}
 
 
+def _cache_dir() -> Path | None:
+    """Where decompressed weights are kept between processes: ``$NEWSTRACE_CACHE``, else
+    ``$XDG_CACHE_HOME/newstrace`` or ``~/.cache/newstrace``; None when it cannot be made."""
+    env = os.environ.get("NEWSTRACE_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newstrace"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return base
+
+
+def model_bytes(path: Path) -> bytes:
+    """The crfsuite model at ``path``, decompressed when it is xz. Decompressing the shipped 17 MB file takes
+    ~1.5 s, paid by every process that tags (each worker of a corpus run, every CLI call), so the 56 MB it gives
+    are kept in the cache directory under the compressed file's hash and, in the name, the xxh3 hash of the
+    decompressed bytes, which is checked on every read (~0.05 s); a missing, foreign or damaged copy is
+    decompressed again, and an unwritable cache is skipped."""
+    data = path.read_bytes()
+    if path.suffix != ".xz":
+        return data
+    import hashlib
+
+    import xxhash
+
+    key = hashlib.sha256(data).hexdigest()[:24]
+    folder = _cache_dir()
+    if folder is not None:
+        for f in folder.glob(f"{path.stem}-{key}-*.crfsuite"):
+            try:
+                raw = f.read_bytes()
+            except OSError:
+                continue
+            if xxhash.xxh3_64_hexdigest(raw) == f.stem.rsplit("-", 1)[-1]:
+                return raw
+    raw = lzma.decompress(data)
+    if folder is not None:
+        final = folder / f"{path.stem}-{key}-{xxhash.xxh3_64_hexdigest(raw)}.crfsuite"
+        tmp = final.with_name(f"{final.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(raw)
+            os.replace(tmp, final)  # whole or not at all, whatever other processes do meanwhile
+        except OSError:
+            tmp.unlink(missing_ok=True)
+    return raw
+
+
 @lru_cache(maxsize=2)
 def _tagger(second: bool = False):  # type: ignore[no-untyped-def]
     import pycrfsuite
@@ -51,7 +99,7 @@ def _tagger(second: bool = False):  # type: ignore[no-untyped-def]
         raise ConfigError(f"tagger weights missing at {path}; run tools/train_quotes.py")
     t = pycrfsuite.Tagger()
     if path.suffix == ".xz":
-        _BUFFERS[path] = lzma.decompress(path.read_bytes())  # crfsuite reads this buffer; keep it alive
+        _BUFFERS[path] = model_bytes(path)  # crfsuite reads this buffer; keep it alive
         t.open_inmemory(_BUFFERS[path])
     else:
         t.open(str(path))
@@ -63,8 +111,7 @@ def _crf() -> LinearCRF:
     """The shipped model, read into numpy for :func:`emissions` (about a second, once per process)."""
     if not MODEL_PATH.exists():
         raise ConfigError(f"tagger weights missing at {MODEL_PATH}; run tools/train_quotes.py")
-    data = MODEL_PATH.read_bytes()
-    return LinearCRF.from_crfsuite(lzma.decompress(data) if MODEL_PATH.suffix == ".xz" else data)
+    return LinearCRF.from_crfsuite(model_bytes(MODEL_PATH))
 
 
 class _TypeScores:

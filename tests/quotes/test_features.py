@@ -48,3 +48,24 @@ def test_intmap_gives_values_of_present_keys_only():
     want = dict(zip(keys.tolist(), vals.tolist()))
     assert m.get(probe).tolist() == [want.get(k, -1) for k in probe.tolist()]
     assert IntMap(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 9).get(np.array([0, 5])).tolist() == [9, 9]
+
+
+def test_place_tables_from_the_cache_equal_the_built_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSTRACE_CACHE", str(tmp_path))
+    text = TEXT + ' The mayor told reporters: "It is done."'
+    toks = tokenize(text)
+    want = tagger.emissions(text, toks)
+    tagger._place_weights.cache_clear()
+    try:
+        built = tagger._place_weights()  # built, then written to the cache
+        (saved,) = tmp_path.glob("place-*.npz")
+        tagger._place_weights.cache_clear()
+        loaded = tagger._place_weights()
+        assert loaded is not built and loaded.words == built.words and loaded.nc == built.nc
+        assert np.array_equal(tagger.emissions(text, toks), want)
+        saved.write_bytes(saved.read_bytes()[:1000])  # damaged: built again, and the copy mended
+        tagger._place_weights.cache_clear()
+        assert np.array_equal(tagger.emissions(text, toks), want)
+        assert tagger._PlaceWeights.from_npz(tagger._crf(), saved.read_bytes()).m == built.m
+    finally:
+        tagger._place_weights.cache_clear()

@@ -231,6 +231,17 @@ class IntMap:
         with np.errstate(over="ignore"):
             _hash_fill(self.table, self.vals, keys, np.asarray(values, dtype=np.int64), self.shift)
 
+    @classmethod
+    def from_arrays(cls, table: np.ndarray, vals: np.ndarray, missing: int) -> "IntMap":
+        """A map from the ``table`` and ``vals`` arrays of another (as saved), without filling it again."""
+        n = len(table)
+        if n < 16 or n & (n - 1) or len(vals) != n:
+            raise ValueError("not the arrays of an IntMap")
+        m = cls.__new__(cls)
+        m.table, m.vals = np.asarray(table, dtype=np.int64), np.asarray(vals, dtype=np.int64)
+        m.shift, m.missing = 64 - (n.bit_length() - 1), missing
+        return m
+
     def get(self, query: np.ndarray) -> np.ndarray:
         """The value of each key in ``query`` (``missing`` for absent or negative keys)."""
         with np.errstate(over="ignore"):

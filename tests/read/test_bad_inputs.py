@@ -122,3 +122,17 @@ def test_decompression_past_the_container_limit_is_too_large(tmp_path):
     items = list(read([str(tmp_path / "bomb.jsonl.gz")], settings=ReadSettings(max_container_bytes=len(lines) // 2)))
     arts, rejs = split(items)
     assert 10 < len(arts) < 100 and [r.reason for r in rejs] == ["too-large"]
+
+
+def test_unpaired_surrogate_escapes_become_replacement_characters_in_place(tmp_path):
+    # JSON may escape half of a surrogate pair ("\ud800"): not a Unicode character, and no store takes it.
+    # The record loads, the half becomes U+FFFD at the same offset, a whole escaped pair stays one character.
+    (tmp_path / "a.jsonl").write_text(
+        '{"title": "Ti\\udc00tle", "outlet": "Wire\\ud800", "text": "He said \\"we \\ud800 will\\" \\ud83d\\ude00 ok."}\n'
+        '{"text": "' + BODY + '"}\n')
+    arts, rejs = read_all(tmp_path / "a.jsonl")
+    assert not rejs and len(arts) == 2
+    a = arts[0]
+    assert a.text == 'He said "we \ufffd will" \U0001F600 ok.' and a.text.index("\ufffd") == 12
+    assert a.title == "Ti\ufffdtle" and a.outlet == "Wire\ufffd"
+    a.text.encode("utf-8")  # everything downstream (Arrow, DuckDB, the stemmer) can take it now

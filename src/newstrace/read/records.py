@@ -5,6 +5,8 @@ The source that offsets refer to is the text field's value itself.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, Mapping
 
 from ..errors import ConfigError
@@ -71,12 +73,22 @@ def resolve_columns(columns: list[str], mapping: Mapping[str, str]) -> dict[str,
     return out
 
 
+# Unpaired surrogate code points: JSON's "\ud800" escapes decode to them. They are not Unicode characters: no
+# UTF-8 encoder, Arrow column or DuckDB string takes them (one such record used to stop a whole ingest).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(s: str) -> str:
+    """``s`` with each unpaired surrogate replaced by U+FFFD, one character for one, so offsets stay put."""
+    return s if s.isascii() else _SURROGATE.sub("\ufffd", s)
+
+
 def _scalar(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("url") or value.get("title")
     if value is None or isinstance(value, (list, dict)):
         return None
-    s = str(value).strip()
+    s = valid_text(str(value).strip())
     return s or None
 
 
@@ -94,7 +106,7 @@ def record_item(src: Source, settings: ReadSettings, rec: Mapping[str, Any], whe
         return reject(src, "malformed", f"field {cols['text']!r} is {type(value).__name__}, not text", **where)
     if len(value) > settings.max_article_bytes:
         return reject(src, "too-large", f"{len(value):,} characters, limit {settings.max_article_bytes:,}", **where)
-    p = parse_plain(value, repair=settings.repair_mojibake, headers=False)
+    p = parse_plain(valid_text(value), repair=settings.repair_mojibake, headers=False)
     get = lambda f: _scalar(rec.get(cols[f])) if f in cols else None  # noqa: E731
     title = get("title")
     return build_article(

@@ -94,3 +94,20 @@ def test_decompressed_weights_are_cached_checked_and_rebuilt(tmp_path, monkeypat
     raw = tmp_path / "plain.crfsuite"
     raw.write_bytes(b"raw")
     assert tagger.model_bytes(raw) == b"raw"
+
+
+def test_the_cache_keeps_only_the_newest_copies(tmp_path, monkeypatch):
+    import lzma
+    import os
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NEWSTRACE_CACHE", str(cache))
+    model = tmp_path / "tiny.crfsuite.xz"
+    for i in range(tagger.CACHE_KEEP + 2):  # a new model each time: a new copy; beyond the limit the oldest go
+        for f in cache.glob("tiny.crfsuite-*.crfsuite"):  # copy of version k written at time 1000 + k
+            os.utime(f, (1000 + int(f.read_bytes()[1:]),) * 2)
+        model.write_bytes(lzma.compress(b"v%d" % i))
+        assert tagger.model_bytes(model) == b"v%d" % i
+    kept = sorted(int(f.read_bytes()[1:]) for f in cache.glob("tiny.crfsuite-*.crfsuite"))
+    n = tagger.CACHE_KEEP + 2
+    assert kept == list(range(n - tagger.CACHE_KEEP, n))

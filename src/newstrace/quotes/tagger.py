@@ -41,6 +41,7 @@ RoleSpan = tuple[str, int, int]  # (role, start, end)
 
 
 _BUFFERS: dict[Path, bytes] = {}
+_DIGESTS: dict[Path, str] = {}  # model file -> sha256 of its bytes as :func:`model_bytes` last read them
 
 
 def _cache_dir() -> Path | None:
@@ -55,20 +56,38 @@ def _cache_dir() -> Path | None:
     return base
 
 
+CACHE_KEEP = 3  # copies of each kind kept in the cache directory (the newest; older models or code versions go)
+
+
+def _cache_put(folder: Path, name: str, data: bytes, kind: str) -> None:
+    """Write ``folder/name`` whole or not at all, then drop all but the :data:`CACHE_KEEP` newest ``kind`` files."""
+    final = folder / name
+    tmp = final.with_name(f"{name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, final)  # atomic, whatever other processes do meanwhile
+        old = sorted(folder.glob(kind), key=lambda f: f.stat().st_mtime, reverse=True)[CACHE_KEEP:]
+        for f in old:
+            f.unlink(missing_ok=True)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
 def model_bytes(path: Path) -> bytes:
     """The crfsuite model at ``path``, decompressed when it is xz. Decompressing the shipped 17 MB file takes
     ~1.5 s, paid by every process that tags (each worker of a corpus run, every CLI call), so the 56 MB it gives
     are kept in the cache directory under the compressed file's hash and, in the name, the xxh3 hash of the
     decompressed bytes, which is checked on every read (~0.05 s); a missing, foreign or damaged copy is
     decompressed again, and an unwritable cache is skipped."""
-    data = path.read_bytes()
-    if path.suffix != ".xz":
-        return data
     import hashlib
 
+    data = path.read_bytes()
+    _DIGESTS[path] = hashlib.sha256(data).hexdigest()
+    if path.suffix != ".xz":
+        return data
     import xxhash
 
-    key = hashlib.sha256(data).hexdigest()[:24]
+    key = _DIGESTS[path][:24]
     folder = _cache_dir()
     if folder is not None:
         for f in folder.glob(f"{path.stem}-{key}-*.crfsuite"):
@@ -80,13 +99,8 @@ def model_bytes(path: Path) -> bytes:
                 return raw
     raw = lzma.decompress(data)
     if folder is not None:
-        final = folder / f"{path.stem}-{key}-{xxhash.xxh3_64_hexdigest(raw)}.crfsuite"
-        tmp = final.with_name(f"{final.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(raw)
-            os.replace(tmp, final)  # whole or not at all, whatever other processes do meanwhile
-        except OSError:
-            tmp.unlink(missing_ok=True)
+        _cache_put(folder, f"{path.stem}-{key}-{xxhash.xxh3_64_hexdigest(raw)}.crfsuite", raw,
+                   f"{path.stem}-*.crfsuite")
     return raw
 
 
@@ -342,7 +356,7 @@ def _place_weights() -> _PlaceWeights:
     folder = _cache_dir()
     if folder is None or not MODEL_PATH.exists():
         return _PlaceWeights(crf)
-    h = hashlib.sha256(MODEL_PATH.read_bytes())
+    h = hashlib.sha256((_DIGESTS.get(MODEL_PATH) or hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()).encode())
     h.update(Path(F.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     path = folder / f"place-{h.hexdigest()[:24]}.npz"
@@ -351,12 +365,7 @@ def _place_weights() -> _PlaceWeights:
     except Exception:  # noqa: BLE001 (missing, damaged or foreign: build again)
         pass
     pw = _PlaceWeights(crf)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(pw.to_npz())
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    _cache_put(folder, path.name, pw.to_npz(), "place-*.npz")
     return pw
 
 

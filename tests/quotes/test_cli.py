@@ -37,3 +37,19 @@ def test_table(tmp_path):
     p.write_text(TEXT, encoding="utf-8")
     res = CliRunner().invoke(app, ["quotes", str(p)])
     assert res.exit_code == 0 and "Ana Ruiz" in res.stdout and "Reuters" in res.stdout
+
+
+def test_hostile_text_is_shown_as_text_in_the_tables(tmp_path):
+    # brackets Rich would read as markup (an unbalanced closing tag used to stop the command) and a
+    # right-to-left override that would reorder the terminal line
+    hostile = 'The mayor said "[bold]we[/] will [/blue] reopen \u202e[link=http://x]it[/link]" on Friday.\n'
+    a, b = tmp_path / "[red]a.txt", tmp_path / "b.txt"
+    a.write_text(hostile, encoding="utf-8")
+    b.write_text(hostile, encoding="utf-8")
+    res = CliRunner().invoke(app, ["quotes", str(a)])
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.stdout.split())
+    assert "[/blue]" in flat and "<U+202E>" in flat and "\u202e" not in res.stdout and "[red]a.txt" in flat
+    res = CliRunner().invoke(app, ["compare", str(a), str(b)])
+    assert res.exit_code == 0, res.output
+    assert "[/blue]" in res.stdout and "\u202e" not in res.stdout

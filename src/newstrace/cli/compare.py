@@ -12,6 +12,7 @@ from rich.text import Text
 from ..errors import NewstraceError
 from ..reuse import Reuse, compare as compare_articles, read_article
 from . import app
+from ._safe import safe
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -28,7 +29,7 @@ def _excerpt(text: str) -> str:
 
 def render(r: Reuse) -> Table:
     """The side-by-side table of a comparison."""
-    t = Table(title=f"A: {r.a.title or r.a.origin.describe()}   ↔   B: {r.b.title or r.b.origin.describe()}",
+    t = Table(title=safe(f"A: {r.a.title or r.a.origin.describe()}   ↔   B: {r.b.title or r.b.origin.describe()}"),
               caption=f"A share {r.a_share:.0%} · B share {r.b_share:.0%} · {len(r.passages)} passages",
               show_lines=True)
     t.add_column("kind", no_wrap=True)
@@ -37,7 +38,7 @@ def render(r: Reuse) -> Table:
     t.add_column("B", overflow="fold", ratio=1)
     for p in r.passages:
         t.add_row(Text(p.kind, style=_STYLE[p.kind]), f"{p.similarity:.2f}",
-                  _excerpt(r.a.text[p.a_start : p.a_end]), _excerpt(r.b.text[p.b_start : p.b_end]))
+                  safe(_excerpt(r.a.text[p.a_start : p.a_end])), safe(_excerpt(r.b.text[p.b_start : p.b_end])))
     return t
 
 
@@ -82,8 +83,8 @@ def render_meaning(r: Reuse) -> list:
             t.add_column(col, overflow="fold")
         for q in f["quotes"]:
             diff = " ".join(_op(d) for d in q["diff"] or [])
-            t.add_row(q["match"] + (" [red]MISATTRIBUTED[/red]" if q["misattributed"] else ""), _who(q["a"]),
-                      _who(q["b"]), Text(_excerpt(q["b"]["quoted"]["text"])), Text(_excerpt(diff)))
+            t.add_row(q["match"] + (" [red]MISATTRIBUTED[/red]" if q["misattributed"] else ""), safe(_who(q["a"])),
+                      safe(_who(q["b"])), safe(_excerpt(q["b"]["quoted"]["text"])), safe(_excerpt(diff)))
         parts.append(t)
     return parts
 

@@ -17,6 +17,7 @@ from rich.table import Table
 from ..errors import NewstraceError
 from ..store import Store
 from . import app
+from ._safe import safe
 from .ingest import fail, run_ingest
 
 console = Console(highlight=False)
@@ -66,8 +67,8 @@ def _articles_table(db: Path) -> Table:
         for a in s.articles():
             where = Path(a.origin.path).name + (f"!{a.origin.member}" if a.origin.member else "")
             where += f":{a.origin.line}" if a.origin.line else f"#{a.origin.record}" if a.origin.record else ""
-            t.add_row(a.outlet or "", a.published.isoformat()[:10] if a.published else "", a.title or "",
-                      str(len(a.text.split())), where)
+            t.add_row(safe(a.outlet), a.published.isoformat()[:10] if a.published else "", safe(a.title),
+                      str(len(a.text.split())), safe(where))
     return t
 
 

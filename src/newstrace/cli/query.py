@@ -13,6 +13,7 @@ from rich.table import Table
 from ..errors import NewstraceError
 from ..store import DEFAULT_DB, Store
 from . import app
+from ._safe import safe
 from .ingest import fail
 
 _out = Console(highlight=False)
@@ -55,6 +56,6 @@ def query(
         t.add_column(col, overflow="fold", justify="left" if col in ("source", "published") else "right")
     for r in found:
         a = r.a
-        t.add_row(f"{a.outlet or ''} ({a.id})", a.published.isoformat()[:10] if a.published else "",
+        t.add_row(safe(f"{a.outlet or ''} ({a.id})"), a.published.isoformat()[:10] if a.published else "",
                   str(len(r.passages)), f"{r.a_share:.0%}", f"{r.b_share:.0%}")
     _out.print(t)

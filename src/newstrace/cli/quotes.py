@@ -7,10 +7,12 @@ import json
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import NewstraceError
 from ..model import Article, Rejection
 from . import app
+from ._safe import safe
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
@@ -39,20 +41,20 @@ def quote_lines(article: Article, *, roles: bool = False) -> list[dict]:
 
 
 def _table(article: Article, rows: list[dict]) -> Table:
-    t = Table(title=f"{article.origin.describe()} ({article.id})", show_lines=False)
+    t = Table(title=safe(f"{article.origin.describe()} ({article.id})"), show_lines=False)
     for col in ("kind", "speaker", "cue", "content", "to"):
         t.add_column(col, overflow="fold")
     for r in rows:
         if "credit" in r:
             c = r["credit"]
-            t.add_row("credit", c["outlet"], "", _short(c["text"]), "")
+            t.add_row("credit", safe(c["outlet"]), "", safe(_short(c["text"])), "")
             continue
         sp = r["speaker"] or {}
         who = sp.get("name") or sp.get("text") or "—"
         if sp.get("role"):
             who += f" ({sp['role']})"
-        t.add_row(r["kind"], who, (r["cue"] or {}).get("text", ""), _short(r["content"]["text"]),
-                  (r["addressee"] or {}).get("text", ""))
+        t.add_row(r["kind"], safe(who), safe((r["cue"] or {}).get("text", "")), safe(_short(r["content"]["text"])),
+                  safe((r["addressee"] or {}).get("text", "")))
     return t
 
 
@@ -70,7 +72,7 @@ def quotes(
     try:
         for item in read(paths):
             if isinstance(item, Rejection):
-                _err.print(f"[yellow]rejected[/yellow] {item.describe()}")
+                _err.print(Text.assemble(("rejected ", "yellow"), safe(item.describe())))
                 continue
             if as_json:
                 for r in quote_lines(item):

@@ -17,22 +17,28 @@ from ..errors import NewstraceError
 from ..model import Article
 from ..store import DEFAULT_DB, Store
 from . import app
+from ._safe import visible
 from .ingest import fail, run_ingest
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
 
 
+def _plain(s: str) -> str:
+    """Input text inside our markup: brackets escaped, bidirectional controls written out (see ._safe)."""
+    return escape(visible(s))
+
+
 def _label(a: Article | None, aid: str) -> str:
     if a is None:
-        return aid
+        return _plain(aid)
     day = a.published.isoformat()[:16].replace("T", " ") if a.published else "undated"
-    title = f" · {escape(a.title)}" if a.title else ""
-    return f"[bold]{escape(a.outlet or 'unknown outlet')}[/bold] · {day}{title} [dim]({aid})[/dim]"
+    title = f" · {_plain(a.title)}" if a.title else ""
+    return f"[bold]{_plain(a.outlet or 'unknown outlet')}[/bold] · {day}{title} [dim]({_plain(aid)})[/dim]"
 
 
 def _short(a: Article | None, aid: str) -> str:
-    return f"[bold]{escape(a.outlet or aid) if a else aid}[/bold] [dim]({aid})[/dim]"
+    return f"[bold]{_plain(a.outlet or aid) if a else _plain(aid)}[/bold] [dim]({_plain(aid)})[/dim]"
 
 
 def _edge(lk: dict[str, Any]) -> str:

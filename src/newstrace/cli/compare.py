@@ -105,7 +105,7 @@ def compare(
     try:
         r = compare_articles(read_article(a), read_article(b))
     except NewstraceError as e:
-        err.print(f"[red]error:[/red] {e}")
+        err.print(Text.assemble(("error: ", "red"), safe(str(e))))
         raise typer.Exit(2)
     if as_json:
         typer.echo(json.dumps(r.to_json(), ensure_ascii=False))

@@ -18,6 +18,7 @@ from ..ingest import IngestReport, ingest as ingest_paths
 from ..model import Rejection
 from ..store import DEFAULT_DB, EXPORT_FORMATS, Store
 from . import app
+from ._safe import safe
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -28,7 +29,7 @@ MAX_WARNINGS = 200
 
 def fail(e: NewstraceError, code: int = 2) -> None:
     """Print one clear line for a library error and exit."""
-    err.print(f"[red]error:[/red] {e}")
+    err.print(Text.assemble(("error: ", "red"), safe(str(e))))
     raise typer.Exit(code)
 
 

@@ -8,11 +8,13 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import NewstraceError
 from ..pan import read_pairs, run_pan
 from . import app
+from ._safe import safe
 
 err = Console(stderr=True, highlight=False)
 
@@ -38,6 +40,6 @@ def pan(
             n = run_pan(todo, src_dir, susp_dir, out_dir, workers=workers,
                         progress=lambda k: bar.advance(task, k))
     except NewstraceError as e:
-        err.print(f"[red]error:[/red] {e}")
+        err.print(Text.assemble(("error: ", "red"), safe(str(e))))
         raise typer.Exit(2)
     err.print(f"{len(todo):,} pairs, {n:,} detections in {time.perf_counter() - t0:.1f} s → {out_dir}")

@@ -80,5 +80,5 @@ def quotes(
             else:
                 _out.print(_table(item, quote_lines(item, roles=True)))
     except NewstraceError as e:
-        _err.print(f"[red]error:[/red] {e}")
+        _err.print(Text.assemble(("error: ", "red"), safe(str(e))))
         raise typer.Exit(2)

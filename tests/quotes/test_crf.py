@@ -111,3 +111,19 @@ def test_the_cache_keeps_only_the_newest_copies(tmp_path, monkeypatch):
     kept = sorted(int(f.read_bytes()[1:]) for f in cache.glob("tiny.crfsuite-*.crfsuite"))
     n = tagger.CACHE_KEEP + 2
     assert kept == list(range(n - tagger.CACHE_KEEP, n))
+
+
+def test_no_home_directory_means_no_cache_not_an_error(tmp_path, monkeypatch):
+    import lzma
+    from pathlib import Path
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("NEWSTRACE_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert tagger._cache_dir() is None
+    model = tmp_path / "tiny.crfsuite.xz"
+    model.write_bytes(lzma.compress(b"w"))
+    assert tagger.model_bytes(model) == b"w"

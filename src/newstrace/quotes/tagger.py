@@ -48,10 +48,10 @@ def _cache_dir() -> Path | None:
     """Where decompressed weights are kept between processes: ``$NEWSTRACE_CACHE``, else
     ``$XDG_CACHE_HOME/newstrace`` or ``~/.cache/newstrace``; None when it cannot be made."""
     env = os.environ.get("NEWSTRACE_CACHE")
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newstrace"
-    try:
+    try:  # (no home directory at all, as on some cluster executors: no cache)
+        base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newstrace"
         base.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    except (OSError, RuntimeError, KeyError):
         return None
     return base
 

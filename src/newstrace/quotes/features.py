@@ -167,16 +167,13 @@ def _cue_distances(sid: list[int], cls: list[str | None], lows: list[str]) -> tu
 RUN_KEYS = ("", "in", "cue", "acc")  # :func:`_cap_runs` codes
 
 
-def _cap_runs(text: str, toks: list[tuple[int, int]], cls: list[str | None], upper: np.ndarray | None = None,
-              lv: list[int] | None = None) -> np.ndarray:
-    """Per token, a :data:`RUN_KEYS` code: '' outside a run of capitalised words, else 'in', or 'cue' when the
-    run ends right before a cue word ("Esmail Qaani said": a speech or thought cue, or with ``lv`` given, any word
-    of mined cue level :data:`STRONG`) or 'acc' right after "according to". ``upper``: which tokens start with a
-    capital letter, when the caller has it."""
+def _cap_runs(text: str, toks: list[tuple[int, int]], cls: tuple[str | None, ...], upper: np.ndarray,
+              lv: tuple[int, ...]) -> np.ndarray:
+    """Per token, a :data:`RUN_KEYS` code: '' outside a run of capitalised words (``upper``: which tokens start
+    with a capital letter), else 'in', or 'cue' when the run ends right before a cue word ("Esmail Qaani said":
+    a speech or thought cue, or a word of mined cue level :data:`STRONG`) or 'acc' right after "according to"."""
     n = len(toks)
     out = np.zeros(n, dtype=np.int64)
-    if upper is None:
-        upper = np.fromiter((text[s].isupper() for s, _ in toks), dtype=bool, count=n)
     up = upper.tolist()
     for i in np.flatnonzero(upper).tolist():
         if out[i]:
@@ -186,7 +183,7 @@ def _cap_runs(text: str, toks: list[tuple[int, int]], cls: list[str | None], upp
             j += 1
         tag = 1
         if j + 1 < n and (cls[j + 1] in ("speech", "thought")
-                          or (lv is not None and not cls[j + 1] and lv[j + 1] >= STRONG)):
+                          or (not cls[j + 1] and lv[j + 1] >= STRONG)):
             tag = 2
         elif i >= 2 and text[toks[i - 2][0] : toks[i - 1][1]].lower() == "according to":
             tag = 3

@@ -6,10 +6,11 @@ OUT ?= demo-out
 
 .PHONY: demo test install clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements-accurate.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m pip install -q -e '.[test,bench,accurate]'
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements-accurate.txt
 	touch $@
 
 install: $(VENV)/.installed

@@ -381,11 +381,12 @@ def _addressee(text: str, cue: tuple[int, int]) -> Span | None:
     return None
 
 
-def extract_quotes(article: Article | str) -> list[Quote]:
-    """Every attribution in the article, in text order. Spans are offsets into the article's text."""
+def extract_quotes(article: Article | str, *, accurate: bool = False) -> list[Quote]:
+    """Every attribution in the article, in text order. Spans are offsets into the article's text.
+    ``accurate``: the tagger also reads contextual word vectors (slower; see :func:`tag_spans`)."""
     text = article.text if isinstance(article, Article) else article
     regions = quote_regions(text)
-    spans = _repair(text, tag_spans(text), regions)
+    spans = _repair(text, tag_spans(text, accurate=accurate), regions)
     spans = sorted(spans + _rule_spans(text, spans, regions) + _headline(text, spans, regions), key=lambda x: x[1])
     mentions = name_mentions(text)
     surnames = surname_table(mentions)

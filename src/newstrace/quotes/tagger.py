@@ -480,16 +480,32 @@ def _biased(marg: np.ndarray, labels: list[str], threshold: float) -> list[str]:
     return out
 
 
-def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None) -> list[RoleSpan]:
-    """Source, Cue and Content spans in ``text``, in order (``passes=1`` skips the stacked second pass)."""
+def head_scores(text: str, toks: list[tuple[int, int]], labels: list[str]) -> np.ndarray:
+    """The accurate mode's addition to the CRF's state scores: ``alpha`` times the contextual head's
+    log-probabilities (:mod:`newstrace.quotes.context`), columns in ``labels`` order."""
+    from . import context
+
+    hd = context.head()
+    lp = hd.log_probs(context.encoder().word_vectors(text, toks))
+    return hd.alpha * lp[:, [hd.labels.index(y) for y in labels]]
+
+
+def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None,
+              accurate: bool = False) -> list[RoleSpan]:
+    """Source, Cue and Content spans in ``text``, in order (``passes=1`` skips the stacked second pass).
+
+    ``accurate`` adds the contextual head's scores to the CRF's (:func:`head_scores`): better on every role,
+    about 1.5 articles per second instead of ~100 (see README)."""
     toks = tokenize(text)
     if not toks:
         return []
     th = O_THRESHOLD if o_threshold is None else o_threshold
-    stacked = passes > 1 and MODEL2_PATH.exists()
-    if numba_available() and not stacked:
+    stacked = passes > 1 and MODEL2_PATH.exists() and not accurate
+    if accurate or (numba_available() and not stacked):
         crf = _crf()
         em = emissions(text, toks)
+        if accurate:
+            em = em + head_scores(text, toks, crf.labels)
         labels = [crf.labels[k] for k in crf.viterbi(em).tolist()]
         if th > 0.5:
             labels = _biased(crf.marginals(em)[:, [crf.labels.index(y) for y in LABELS]], labels, th)

@@ -179,6 +179,11 @@ def score_holdout(held, model1: Path, model2: Path, passes: int,  # type: ignore
 #   MLP 256, alpha 0.5:                   0.715 / 0.784, 0.688 / 0.791, 0.453 / 0.804
 #   MLP 256, alpha 1.0:                   0.701 / 0.780, 0.686 / 0.788, 0.424 / 0.792
 #   MLP 256, alpha 0.5, O threshold 0.8:  0.710 / 0.789, 0.684 / 0.790, 0.448 / 0.802
+#   MLP 256, alpha 0.5, head's O log-probability lowered by 0.5 / 1.0 (a recall bias inside Viterbi):
+#                                         0.718 / 0.787, 0.683 / 0.790, 0.439 / 0.805 and
+#                                         0.720 / 0.785, 0.675 / 0.788, 0.417 / 0.802 (not kept)
+# Word vectors beside their neighbours' (2,304 inputs) were not measured: the training matrix needs ~19 GB.
+# PolNeAR dev, run once with the shipped head (python bench/polnear.py): 0.749 / 0.794, 0.701 / 0.794, 0.472 / 0.818.
 HEAD_HIDDEN = 256
 HEAD_ALPHA = 0.5
 HEAD_NEIGHBOURS = False

@@ -18,7 +18,6 @@ with the window overlap) takes a few tenths of a second on one core: this is the
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,7 +74,7 @@ class Encoder:
         from tokenizers import Tokenizer
 
         weights = folder / "model.safetensors"
-        if os.environ.get("NEWSTRACE_SKIP_WEIGHTS_CHECK") != "1" and _sha256(weights) != WEIGHTS_SHA256:
+        if _sha256(weights) != WEIGHTS_SHA256:
             raise ConfigError(f"{weights}: unexpected SHA-256; refusing to load encoder weights that are not the "
                               "pinned all-MiniLM-L6-v2 file")
         w = load_file(str(weights))

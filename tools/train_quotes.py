@@ -171,22 +171,29 @@ def score_holdout(held, model1: Path, model2: Path, passes: int,  # type: ignore
                                     "pred": full(d.text)}) + "\n")
 
 
-# The accurate mode's head (src/newstrace/quotes/context.py): one hidden ReLU layer of HEAD_HIDDEN units over each
-# word's contextual vector (MiniLM layers 3 and 6, 768 values), sklearn's MLPClassifier with these settings. Its
-# log-probabilities join the CRF's state scores times HEAD_ALPHA. Chosen on the 10% train holdout, whole pipeline,
-# exact / overlap F1 Source, Cue, Content (CRF alone: 0.682 / 0.756, 0.641 / 0.769, 0.428 / 0.790):
-#   logistic regression head, alpha 0.5:  0.696 / 0.769, 0.668 / 0.773, 0.434 / 0.786 (alpha 1, 2: lower)
-#   MLP 256, alpha 0.5:                   0.715 / 0.784, 0.688 / 0.791, 0.453 / 0.804
-#   MLP 256, alpha 1.0:                   0.701 / 0.780, 0.686 / 0.788, 0.424 / 0.792
-#   MLP 256, alpha 0.5, O threshold 0.8:  0.710 / 0.789, 0.684 / 0.790, 0.448 / 0.802
-#   MLP 256, alpha 0.5, head's O log-probability lowered by 0.5 / 1.0 (a recall bias inside Viterbi):
-#                                         0.718 / 0.787, 0.683 / 0.790, 0.439 / 0.805 and
-#                                         0.720 / 0.785, 0.675 / 0.788, 0.417 / 0.802 (not kept)
-# Word vectors beside their neighbours' (2,304 inputs) were not measured: the training matrix needs ~19 GB.
-# PolNeAR dev, run once with the shipped head (python bench/polnear.py): 0.749 / 0.794, 0.701 / 0.794, 0.472 / 0.818.
-HEAD_HIDDEN = 256
-HEAD_ALPHA = 0.5
-HEAD_NEIGHBOURS = False
+# The accurate mode's head (src/newstrace/quotes/context.py, Head): each word's contextual vector (MiniLM layers 3
+# and 6, 768 values) standardised, projected to HEAD_PROJ with ReLU, read by one LSTM each way (HEAD_HIDDEN units),
+# then a softmax over the labels from the projection and both states. Trained with torch on CPU (cross-entropy,
+# Adam 1e-3, dropout HEAD_DROPOUT, 8 documents a batch, at most HEAD_EPOCHS epochs, stopped when the loss on every
+# 20th training document has not improved for 3 epochs). Its log-probabilities join the CRF's state scores times
+# HEAD_ALPHA. Chosen on the 10% train holdout, whole pipeline, exact / overlap F1 Source, Cue, Content (CRF alone:
+# 0.682 / 0.756, 0.641 / 0.769, 0.428 / 0.790):
+#   word-by-word heads (sklearn), alpha 0.5, the best of each kind:
+#     logistic regression:                0.696 / 0.769, 0.668 / 0.773, 0.434 / 0.786
+#     MLP, 256 hidden:                    0.715 / 0.784, 0.688 / 0.791, 0.453 / 0.804 (shipped before the LSTM)
+#     (MLP with alpha 1, an O threshold of 0.8, or its O log-probability lowered: no better)
+#   the LSTM head, 128 each way:          alpha 0.5  0.749 / 0.804, 0.696 / 0.808, 0.499 / 0.816
+#                                         alpha 1    0.751 / 0.806, 0.699 / 0.808, 0.500 / 0.816
+#                                         alpha 2    0.745 / 0.805, 0.698 / 0.810, 0.488 / 0.813
+#                                         alpha 4    0.742 / 0.806, 0.699 / 0.812, 0.477 / 0.813
+#   (256 units each way: not finished, each epoch twice as long.)
+# PolNeAR dev, run once with the shipped head (python bench/polnear.py): 0.785 / 0.828, 0.719 / 0.816, 0.519 / 0.834
+# (the MLP head before it: 0.749 / 0.794, 0.701 / 0.794, 0.472 / 0.818).
+HEAD_PROJ = 256
+HEAD_HIDDEN = 128
+HEAD_DROPOUT = 0.3
+HEAD_EPOCHS = 20
+HEAD_ALPHA = 1.0
 HEAD_PATH_DEFAULT = ROOT / "src" / "newstrace" / "quotes" / "attrib-head.npz"
 
 
@@ -217,27 +224,102 @@ def doc_vectors(docs, folder: str | None, jobs: int = 2):  # type: ignore[no-unt
 
 
 def train_head(docs, out: Path, folder: str | None) -> None:
-    """Fit the accurate mode's head on ``docs`` and write it to ``out`` (npz)."""
+    """Fit the accurate mode's head on ``docs`` and write it to ``out`` (npz, read by context.Head)."""
     import numpy as np
-    from sklearn.neural_network import MLPClassifier
+    import torch
+    from torch import nn
 
-    from newstrace.quotes.context import Head
     from newstrace.quotes.tagger import LABELS
 
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
     vecs = doc_vectors(docs, folder)
-    x = np.concatenate([Head.inputs(v, HEAD_NEIGHBOURS) for v in vecs])
-    y = np.array([LABELS.index(g) for d in docs for g in labels_for(tokenize(d.text), doc_spans(d))])
-    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-6
-    x -= mu
-    x /= sd
-    clf = MLPClassifier(hidden_layer_sizes=(HEAD_HIDDEN,), alpha=1e-3, batch_size=512, max_iter=30,
-                        early_stopping=True, n_iter_no_change=3, random_state=0)
-    clf.fit(x, y)
-    assert list(clf.classes_) == list(range(len(LABELS)))
+    gold = [np.array([LABELS.index(g) for g in labels_for(tokenize(d.text), doc_spans(d))]) for d in docs]
+    items = list(zip(vecs, gold))
+    val = items[::20]
+    fit = [it for i, it in enumerate(items) if i % 20]
+    x_all = np.concatenate([v for v, _ in fit])
+    mu, sd = x_all.mean(axis=0), x_all.std(axis=0) + 1e-6
+    del x_all
+
+    class SeqHead(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.drop = nn.Dropout(HEAD_DROPOUT)
+            self.proj = nn.Linear(len(mu), HEAD_PROJ)
+            self.fwd = nn.LSTM(HEAD_PROJ, HEAD_HIDDEN, batch_first=True)
+            self.bwd = nn.LSTM(HEAD_PROJ, HEAD_HIDDEN, batch_first=True)
+            self.out = nn.Linear(HEAD_PROJ + 2 * HEAD_HIDDEN, len(LABELS))
+
+        def forward(self, x, lens):  # type: ignore[no-untyped-def]
+            h = torch.relu(self.proj(self.drop(x)))
+            hd = self.drop(h)
+            ar = torch.arange(x.shape[1])[None, :]
+            # each document reversed in place (padding stays at the end), so the backward LSTM starts at its last word
+            idx = torch.where(ar < lens[:, None], lens[:, None] - 1 - ar, ar)[:, :, None]
+            of, _ = self.fwd(hd)
+            ob, _ = self.bwd(torch.gather(hd, 1, idx.expand(-1, -1, hd.shape[2])))
+            ob = torch.gather(ob, 1, idx.expand(-1, -1, ob.shape[2]))
+            return self.out(self.drop(torch.cat([h, of, ob], -1)))
+
+    def batch(group):  # type: ignore[no-untyped-def]
+        n, width = len(group), max(len(y) for _, y in group)
+        x = np.zeros((n, width, len(mu)), np.float32)
+        y = np.full((n, width), -100, np.int64)
+        for i, (v, g) in enumerate(group):
+            x[i, : len(g)] = (v - mu) / sd
+            y[i, : len(g)] = g
+        return torch.from_numpy(x), torch.from_numpy(y), torch.tensor([len(g) for _, g in group])
+
+    def loss_of(model, group):  # type: ignore[no-untyped-def]
+        x, y, lens = batch(group)
+        return nn.functional.cross_entropy(model(x, lens).reshape(-1, len(LABELS)), y.reshape(-1), ignore_index=-100,
+                                           reduction="sum"), int((y >= 0).sum())
+
+    model = SeqHead()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    by_len = sorted(range(len(fit)), key=lambda i: len(fit[i][1]))
+    chunks = [by_len[i:i + 8] for i in range(0, len(by_len), 8)]  # similar lengths: little padding
+    best, stale, state = float("inf"), 0, None
+    for epoch in range(HEAD_EPOCHS):
+        model.train()
+        for k in rng.permutation(len(chunks)):
+            loss, n = loss_of(model, [fit[i] for i in chunks[k]])
+            opt.zero_grad()
+            (loss / n).backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            parts = [loss_of(model, val[i:i + 8]) for i in range(0, len(val), 8)]
+        vl = sum(float(a) for a, _ in parts) / sum(n for _, n in parts)
+        print(f"head epoch {epoch}: validation loss {vl:.4f}", file=sys.stderr, flush=True)
+        if vl < best - 1e-4:
+            best, stale, state = vl, 0, {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            stale += 1
+            if stale >= 3:
+                break
+    assert state is not None
+    export_head({k: v.numpy() for k, v in state.items()}, mu, sd, out)
+
+
+def export_head(t, mu, sd, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """Write the head's torch weights ``t`` (name -> numpy array) in context.Head's layout."""
+    import numpy as np
+
+    from newstrace.quotes.tagger import LABELS
+
+    t = {k: v.astype(np.float32) for k, v in t.items()}
+    lstm = {}
+    for d in ("fwd", "bwd"):
+        lstm[f"{d}_wih"] = t[f"{d}.weight_ih_l0"].T.copy()
+        lstm[f"{d}_whh"] = t[f"{d}.weight_hh_l0"].T.copy()
+        lstm[f"{d}_b"] = t[f"{d}.bias_ih_l0"] + t[f"{d}.bias_hh_l0"]
     np.savez_compressed(out, mu=mu.astype(np.float32), sd=sd.astype(np.float32),
-                        w1=clf.coefs_[0].astype(np.float32), b1=clf.intercepts_[0].astype(np.float32),
-                        w2=clf.coefs_[1].astype(np.float32), b2=clf.intercepts_[1].astype(np.float32),
-                        alpha=np.float64(HEAD_ALPHA), neighbours=np.bool_(HEAD_NEIGHBOURS), labels=np.array(LABELS))
+                        proj_w=t["proj.weight"].T.copy(), proj_b=t["proj.bias"],
+                        out_w=t["out.weight"].T.copy(), out_b=t["out.bias"],
+                        alpha=np.float64(HEAD_ALPHA), labels=np.array(LABELS), **lstm)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ mode needs no torch.
 
 Why: the CRF tagger knows words by identity and shape only; PolNeAR's missed cues are mostly attitudes and
 evaluations ("underestimates", "is not on board with") whose reading depends on context. Contextual vectors carry
-that. A linear head over them (:mod:`newstrace.quotes.neural`) scores the tagger's labels; see there.
+that. A small recurrent head over them (:class:`Head`) scores the tagger's labels.
 
 Speed: about ``2 * 11M`` multiply-adds per word piece and layer stack, so a 4,700-character article (~1,100 pieces
 with the window overlap) takes a few tenths of a second on one core: this is the slow, accurate mode.
@@ -187,40 +187,62 @@ HEAD_PATH = Path(__file__).with_name("attrib-head.npz")
 LOG_FLOOR = float(np.log(1e-6))
 
 
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # no overflow warnings for large |x|
+
+
+def _lstm(xw: np.ndarray, whh_t: np.ndarray, reverse: bool) -> np.ndarray:
+    """One LSTM direction over precomputed input terms ``xw`` (words, 4H; gates in torch's order i, f, g, o,
+    both biases included) with the recurrent weights ``whh_t`` (H, 4H): the hidden state at every word."""
+    n, h4 = xw.shape
+    hd = h4 // 4
+    out = np.empty((n, hd), dtype=np.float32)
+    h = np.zeros(hd, dtype=np.float32)
+    c = np.zeros(hd, dtype=np.float32)
+    for t in range(n - 1, -1, -1) if reverse else range(n):
+        g = xw[t] + h @ whh_t
+        s = _sigmoid(g)
+        c = s[hd:2 * hd] * c + s[:hd] * np.tanh(g[2 * hd:3 * hd])
+        h = s[3 * hd:] * np.tanh(c)
+        out[t] = h
+    return out
+
+
 class Head:
-    """A small network over contextual word vectors that scores the tagger's labels (trained by
+    """A small recurrent network over contextual word vectors that scores the tagger's labels (trained by
     ``tools/train_quotes.py --head``; weights in ``attrib-head.npz``).
 
-    Input: each word's vector, standardised, beside its left and right neighbours' when ``neighbours`` is set;
-    one hidden ReLU layer; softmax over :data:`newstrace.quotes.tagger.LABELS`. The tagger adds ``alpha`` times
-    these log-probabilities to the CRF's state scores (a product of experts: the CRF keeps its transitions and
-    place features, the head brings what context says about each word)."""
+    Each word's vector is standardised and projected (ReLU) to :attr:`proj` values; an LSTM reads the projected
+    words left to right and another right to left; each word's projection and both LSTM states give a softmax over
+    :data:`newstrace.quotes.tagger.LABELS`. The tagger adds ``alpha`` times these log-probabilities to the CRF's
+    state scores (a product of experts: the CRF keeps its transitions and place features, the head brings what
+    the context says about each word). The LSTMs carry what a word-by-word head cannot: that a clause is inside a
+    quotation or that a verb far to the right makes this noun phrase its source. Inference is plain numpy (one
+    small matrix product per word and direction); torch is only needed to train."""
 
     def __init__(self, path: Path | None = None):
         path = HEAD_PATH if path is None else path
         if not path.exists():
             raise ConfigError(f"accurate-mode head weights missing at {path}; run tools/train_quotes.py --head")
         with np.load(path) as z:
-            self.mu, self.sd = z["mu"], z["sd"]
-            self.w1, self.b1, self.w2, self.b2 = z["w1"], z["b1"], z["w2"], z["b2"]
-            self.alpha = float(z["alpha"])
-            self.neighbours = bool(z["neighbours"])
-            self.labels = tuple(str(x) for x in z["labels"])
-
-    @staticmethod
-    def inputs(vec: np.ndarray, neighbours: bool) -> np.ndarray:
-        """The head's input rows: each word's vector, with its neighbours' when ``neighbours`` (zeros at the
-        edges)."""
-        if not neighbours:
-            return vec
-        z = np.zeros((1, vec.shape[1]), dtype=vec.dtype)
-        return np.concatenate([vec, np.concatenate([z, vec[:-1]]), np.concatenate([vec[1:], z])], axis=1)
+            w = {k: z[k] for k in z.files}
+        self.mu, self.sd = w["mu"], w["sd"]
+        self.wp, self.bp = w["proj_w"], w["proj_b"]
+        self.lstm = {d: (w[f"{d}_wih"], w[f"{d}_whh"], w[f"{d}_b"]) for d in ("fwd", "bwd")}
+        self.wo, self.bo = w["out_w"], w["out_b"]
+        self.alpha = float(w["alpha"])
+        self.labels = tuple(str(x) for x in w["labels"])
+        self.proj = self.wp.shape[1]
 
     def log_probs(self, vec: np.ndarray) -> np.ndarray:
         """(words, labels) log-probabilities, columns in :attr:`labels` order."""
-        x = (self.inputs(vec, self.neighbours) - self.mu) / self.sd
-        h = np.maximum(x @ self.w1 + self.b1, 0)
-        s = h @ self.w2 + self.b2
+        x = ((vec - self.mu) / self.sd).astype(np.float32)
+        p = np.maximum(x @ self.wp + self.bp, 0)
+        states = [p]
+        for d in ("fwd", "bwd"):
+            wih, whh, b = self.lstm[d]
+            states.append(_lstm(p @ wih + b, whh, reverse=d == "bwd"))
+        s = np.concatenate(states, axis=1) @ self.wo + self.bo
         s = s - s.max(axis=1, keepdims=True)
         # floored at log(1e-6): one confident word must not veto a label the CRF's structure needs
         return np.maximum(s - np.log(np.exp(s).sum(axis=1, keepdims=True)), LOG_FLOOR)

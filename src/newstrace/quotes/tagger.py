@@ -495,7 +495,7 @@ def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None,
     """Source, Cue and Content spans in ``text``, in order (``passes=1`` skips the stacked second pass).
 
     ``accurate`` adds the contextual head's scores to the CRF's (:func:`head_scores`): better on every role,
-    about 1.5 articles per second instead of ~100 (see README)."""
+    about one article per CPU-second instead of ~100 (see README)."""
     toks = tokenize(text)
     if not toks:
         return []

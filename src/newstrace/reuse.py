@@ -109,27 +109,29 @@ def _article(x: Article | str, name: str) -> Article:
     raise InputError(f"compare() takes texts or Articles, got {type(x).__name__} for {name}")
 
 
-def compare(a: Article | str, b: Article | str, *, settings: AlignSettings = DEFAULTS, full: bool = True) -> Reuse:
+def compare(a: Article | str, b: Article | str, *, settings: AlignSettings = DEFAULTS, full: bool = True,
+            accurate: bool = False) -> Reuse:
     """What A and B share and what it means.
 
     The passages (verbatim runs, quotations, edited and paraphrased sentences) always; with ``full`` (default)
     also the shared quotations (``quotes``), story similarity (``story_similarity``, ``same_story``) and the
     provenance decision (``direction``, ``confidence``, ``evidence``, ``credited``, ``churn``, plus ``source``,
     ``derived``, ``common_source``, ``untaken`` and ``fresh_quotes`` as source-offset spans of the derived text).
+    ``accurate`` finds the quotations with the slower, more accurate tagger mode (:func:`newstrace.quotes`).
     """
     aa, bb = _article(a, "a"), _article(b, "b")
     passages = segments(prepare(aa.text), prepare(bb.text), settings)
     r = Reuse(aa, bb, tuple(passages))
-    return r.with_fields(**_meaning(aa, bb)) if full else r
+    return r.with_fields(**_meaning(aa, bb, accurate)) if full else r
 
 
-def _meaning(a: Article, b: Article) -> dict[str, Any]:
+def _meaning(a: Article, b: Article, accurate: bool = False) -> dict[str, Any]:
     """The quotation, story and provenance fields of :func:`compare` (each computed once, from shared facts)."""
     from .provenance import article_facts, link, pair_facts
     from .quotes import match_quotes, quotes
     from .stories import story_similarity
 
-    qa, qb = quotes(a), quotes(b)  # found once: the facts and the pair facts take them
+    qa, qb = quotes(a, accurate=accurate), quotes(b, accurate=accurate)  # found once: the facts and the pair facts take them
     matches = match_quotes(a, b, qa, qb)
     lk = link(a, b, facts_a=article_facts(a, quotes=qa), facts_b=article_facts(b, quotes=qb),
               pair=pair_facts(a, b, matches=matches))

@@ -104,3 +104,23 @@ def test_cli_accurate_json(tmp_path):
     q = [x for x in rows if "speaker" in x]
     assert q and q[0]["speaker"]["name"] == "Omar Haddad"
     assert q[0]["content"]["text"].strip('"“').startswith("Prices will fall")
+
+
+def test_cli_compare_accurate_lists_the_shared_quotation(tmp_path):
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text("Ferry terminal to open in May\n\nHarbour director Lise Berg said on Monday that the new ferry terminal would open in May.\n\n"
+                 '"We have waited twenty years for this terminal and the town deserves it," Berg told reporters.\n',
+                 encoding="utf-8")
+    b.write_text("New terminal for the ferries\n\nThe ferry terminal opens in May, the harbour said.\n\n"
+                 'Lise Berg said: "We have waited twenty years for this terminal." Tickets go on sale next week.\n',
+                 encoding="utf-8")
+    r = CliRunner().invoke(app, ["compare", "--accurate", "--json", str(a), str(b)])
+    assert r.exit_code == 0, r.output
+    shared = json.loads(r.output)["quotes"]
+    assert shared and shared[0]["match"] == "truncated" and not shared[0]["misattributed"]
+    assert shared[0]["a"]["speaker"]["name"] == shared[0]["b"]["speaker"]["name"] == "Lise Berg"

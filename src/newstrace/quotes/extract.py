@@ -181,9 +181,9 @@ def _repair(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) ->
                 e -= 1
             if ", " in text[s:e] and text[e : e + 1] == ",":
                 e += 1  # a closed appositive keeps its comma ("Carr, the party's director,"), as PolNeAR marks it
-            if (text[e - 1 : e] == "," and _DESCRIPTION.match(text, s)
-                    and _OBJECT_BEFORE.search(text, max(0, s - 80), s)):
-                continue
+            if (text[e - 1 : e] == "," or text[e : e + 1] == ",") and _DESCRIPTION.match(text, s) \
+                    and _OBJECT_BEFORE.search(text, max(0, s - 80), s):
+                continue  # the appositive with or without its closing comma
         if role == "Content":
             out.extend(_split_content(text, s, e, regions))
             continue

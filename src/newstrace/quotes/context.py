@@ -212,7 +212,7 @@ class Head:
     """A small recurrent network over contextual word vectors that scores the tagger's labels (trained by
     ``tools/train_quotes.py --head``; weights in ``attrib-head.npz``).
 
-    Each word's vector is standardised and projected (ReLU) to :attr:`proj` values; an LSTM reads the projected
+    Each word's vector is standardised and projected (ReLU) to fewer values (256 shipped); an LSTM reads the projected
     words left to right and another right to left; each word's projection and both LSTM states give a softmax over
     :data:`newstrace.quotes.tagger.LABELS`. The tagger adds ``alpha`` times these log-probabilities to the CRF's
     state scores (a product of experts: the CRF keeps its transitions and place features, the head brings what
@@ -232,7 +232,6 @@ class Head:
         self.wo, self.bo = w["out_w"], w["out_b"]
         self.alpha = float(w["alpha"])
         self.labels = tuple(str(x) for x in w["labels"])
-        self.proj = self.wp.shape[1]
 
     def log_probs(self, vec: np.ndarray) -> np.ndarray:
         """(words, labels) log-probabilities, columns in :attr:`labels` order."""

@@ -152,6 +152,17 @@ def prepared(a: Article) -> "Prepared":
     return p
 
 
+def _clear_quote_units() -> None:
+    from ..quotes import match
+
+    match._UNITS.clear()
+
+
+# What empties the caches the pair stage's helpers keep across pairs besides _PREPARED and the lru caches
+# (bench/pairs.py calls each before its timed pass, so that pass starts cold).
+_CACHES = (_clear_quote_units,)
+
+
 def pair_stage(a: Article, b: Article, quotes_a: list[Quote], quotes_b: list[Quote], facts_a: str, facts_b: str
                ) -> PairRows:
     """Reuse passages, matched quotations and the pairwise provenance link of one pair (``a.id < b.id``)."""

@@ -85,9 +85,9 @@ def _is_term(norm: str) -> bool:
 
 # WORD_RE as one capturing group: ``split`` then returns the text as alternating gaps and words, and the running
 # sum of their lengths gives every word's span without a match object per word. (finditer, then a group, start and
-# end read per match, took about 0.47 of prepare's 1.28 ms per text inside the bench/pairs.py run. This split, the
-# _CONTENT lookups and the compiled _term_kernel together took prepare from 0.86 to 0.61-0.65 ms per text measured
-# alone, and the pair stage's preparing from 2.9 to 2.4 ms per pair in that run, the same values.)
+# end read per match, took about 0.47 of prepare's 1.28 ms per text inside the bench/pairs.py run. This split,
+# per-word content lookups and the compiled _term_kernel together took prepare from 0.86 to 0.61-0.65 ms per text
+# measured alone, and the pair stage's preparing from 2.9 to 2.4 ms per pair in that run, the same values.)
 _WORD_SPLIT = re.compile(f"({WORD_RE.pattern})", WORD_RE.flags)
 
 
@@ -106,27 +106,29 @@ _STEMS_MAX = 200_000
 _STEM = _Stems()
 
 
-class _Terms(dict):
-    """:func:`_is_term` of each word seen, by word (as :class:`_Stems`: one dict lookup per word instead of a
-    Python expression per word)."""
+class _Words(dict):
+    """``(lower-cased form, its stem, whether it is a content word)`` of each word seen as written, by word. One
+    dict lookup per word instead of ``str.lower`` and a lookup each for the stem and :func:`_is_term` (118 -> 82 us
+    per text of the bench/pairs.py texts, those three steps alone); the lower-cased forms are then shared by the
+    texts, not made again per text (~24 KiB less per prepared text held in a cache). Emptied when it holds
+    :data:`_STEMS_MAX` words."""
 
-    def __missing__(self, word: str) -> bool:
+    def __missing__(self, word: str) -> tuple[str, str, bool]:
         if len(self) >= _STEMS_MAX:
             self.clear()
-        out = self[word] = _is_term(word)
+        norm = word.lower()
+        out = self[word] = (norm, _STEM[norm], _is_term(norm))
         return out
 
 
-_CONTENT = _Terms()
+_WORDS = _Words()
 
 
 def prepare(text: str) -> Prepared:
     """Tokenise ``text`` into sentences, words and stems (offsets into ``text`` itself)."""
     parts = _WORD_SPLIT.split(text)  # gap, word, gap, ..., word, gap
     n = len(parts) // 2
-    norms = list(map(str.lower, parts[1::2]))
-    stems_ = list(map(_STEM.__getitem__, norms))
-    content_l = list(map(_CONTENT.__getitem__, norms))  # _is_term of each word
+    norms, stems_, content_l = zip(*map(_WORDS.__getitem__, parts[1::2])) if n else ((), (), ())
     content = np.fromiter(content_l, dtype=bool, count=n)
     ends = np.fromiter(accumulate(map(len, parts)), dtype=np.int64, count=len(parts))  # where each part ends
     wspans = np.empty((n, 2), dtype=np.int64)
@@ -136,7 +138,7 @@ def prepare(text: str) -> Prepared:
     raw = sentences(soft)
     sspans, swords = _join_short(raw, wspans, content)
     terms = tuple(tuple(compress(stems_[a:b], content_l[a:b])) for a, b in swords)
-    return Prepared(text, wspans, tuple(norms), tuple(stems_), content,
+    return Prepared(text, wspans, norms, stems_, content,
                     np.asarray(sspans, dtype=np.int64).reshape(-1, 2),
                     np.asarray(swords, dtype=np.int64).reshape(-1, 2), terms, *_term_arrays(terms),
                     raw_sents=tuple(raw) if soft == text else None)

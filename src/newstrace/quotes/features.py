@@ -167,14 +167,18 @@ def _cue_distances(sid: list[int], cls: list[str | None], lows: list[str]) -> tu
 RUN_KEYS = ("", "in", "cue", "acc")  # :func:`_cap_runs` codes
 
 
-def _cap_runs(text: str, toks: list[tuple[int, int]], cls: tuple[str | None, ...], upper: np.ndarray,
-              lv: tuple[int, ...]) -> np.ndarray:
+CLS_CODES: dict[str | None, int] = {None: 0, "speech": 1, "thought": 2, "acc": 3}  # cue classes as small codes
+
+
+def _cap_runs(text: str, toks: list[tuple[int, int]], cls: np.ndarray, upper: np.ndarray, lv: np.ndarray
+              ) -> np.ndarray:
     """Per token, a :data:`RUN_KEYS` code: '' outside a run of capitalised words (``upper``: which tokens start
     with a capital letter), else 'in', or 'cue' when the run ends right before a cue word ("Esmail Qaani said":
-    a speech or thought cue, or a word of mined cue level :data:`STRONG`) or 'acc' right after "according to"."""
+    a speech or thought cue, or a word of mined cue level :data:`STRONG`) or 'acc' right after "according to".
+    ``cls``: the tokens' cue classes as :data:`CLS_CODES`; ``lv``: their mined cue levels."""
     n = len(toks)
     out = np.zeros(n, dtype=np.int64)
-    up = upper.tolist()
+    up, cls, lv = upper.tolist(), cls.tolist(), lv.tolist()  # (list items read faster than array items)
     for i in np.flatnonzero(upper).tolist():
         if out[i]:
             continue  # inside a run already tagged
@@ -182,8 +186,7 @@ def _cap_runs(text: str, toks: list[tuple[int, int]], cls: tuple[str | None, ...
         while j + 1 < n and (up[j + 1] or text[toks[j + 1][0] : toks[j + 1][1]] in ("of", "’s", "'s")):
             j += 1
         tag = 1
-        if j + 1 < n and (cls[j + 1] in ("speech", "thought")
-                          or (not cls[j + 1] and lv[j + 1] >= STRONG)):
+        if j + 1 < n and (cls[j + 1] in (1, 2) or (not cls[j + 1] and lv[j + 1] >= STRONG)):
             tag = 2
         elif i >= 2 and text[toks[i - 2][0] : toks[i - 1][1]].lower() == "according to":
             tag = 3
@@ -263,18 +266,27 @@ class Place:
     (quote depth), ``pos`` (place in the sentence, at most 64), ``first``/``last`` (sentence borders), ``par``
     (starts a paragraph), ``colon`` (a colon earlier in the sentence)."""
 
-    __slots__ = ("n", "lows", "lv", "rel", "near", "mrel", "qrel", "runs", "sent", "who", "depth", "pos", "first",
+    __slots__ = ("n", "wid", "lows", "lv", "rel", "near", "mrel", "qrel", "runs", "sent", "who", "depth", "pos", "first",
                  "last", "par", "colon")
 
-    def __init__(self, text: str, toks: list[tuple[int, int]], info: list[tuple]):
+    def __init__(self, text: str, toks: list[tuple[int, int]], info: list[tuple] | None = None, *,
+                 codes: "tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None" = None):
+        """From ``info`` (:func:`_word_feats` per token), or from ``codes``: the tokens' lower-case words, cue
+        classes (:data:`CLS_CODES`), mined cue levels and :data:`_BITS`, as the tagger keeps them per word type
+        (no per-token lookups; both give the same codes)."""
         n = self.n = len(toks)
-        if not n:
-            info = [((), "", None, 0)]  # (unzips to empty columns below)
-        _, lows_t, cls_t, lv_t = zip(*info)
-        lows = self.lows = list(lows_t[:n])
-        cls = cls_t[:n]
+        self.wid: np.ndarray | None = None  # the words' ids in the tagger's place tables, when it sets them
+        if codes is None:
+            info = info if n else []
+            lows = [x[1] for x in info]
+            cls = np.fromiter((CLS_CODES[x[2]] for x in info), dtype=np.int64, count=n)
+            lv_n = np.fromiter((x[3] for x in info), dtype=np.int64, count=n)
+            bits = np.fromiter(map(_BITS.get, lows, repeat(0)), dtype=np.int64, count=n)
+        else:
+            lows, cls, lv_n, bits = codes
+        self.lows = lows
         self.lv = np.zeros(n + 2, dtype=np.int64)
-        self.lv[:n] = lv_t[:n]
+        self.lv[:n] = lv_n
         lv = self.lv[:n]
         starts = np.fromiter(chain.from_iterable(toks), dtype=np.int64, count=2 * n)[::2]
         cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -284,9 +296,8 @@ class Place:
             sid = np.maximum(np.searchsorted(sstart, starts, side="right") - 1, 0)
         else:
             sid = np.zeros(n, dtype=np.int64)
-        bits = np.fromiter(map(_BITS.get, lows, repeat(0)), dtype=np.int64, count=n)
         mark, colon, pron = (bits & 1) > 0, (bits & 2) > 0, (bits & 4) > 0
-        is_cue = np.fromiter(map(bool, cls), dtype=bool, count=n)
+        is_cue = cls > 0
         self.rel, self.near = _cue_codes(sid, is_cue)
         self.mrel, _ = _cue_codes(sid, is_cue | (lv >= STRONG))
         self.qrel, _ = _cue_codes(sid, mark)
@@ -294,7 +305,7 @@ class Place:
         upper = (first_cp >= 65) & (first_cp <= 90)  # ASCII capitals; other letters ask str.isupper
         for i in np.flatnonzero(first_cp >= 128).tolist():
             upper[i] = text[starts[i]].isupper()
-        self.runs = _cap_runs(text, toks, cls, upper, lv_t)
+        self.runs = _cap_runs(text, toks, cls, upper, lv)
         self.who = pron | (self.runs > 0)
         idx = np.arange(n)
         first = self.first = np.ones(n, dtype=bool)

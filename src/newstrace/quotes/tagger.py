@@ -129,13 +129,20 @@ def _crf() -> LinearCRF:
 
 
 class _TypeScores:
-    """The summed weights of a word type's static features (:func:`.features.static_parts`), per slot: its own
-    features, then its features as the neighbour at offsets -1, +1, -2, +2, -3, +3 of another token. Row 0 is
-    the pad beyond the text's ends. A token's static score is then seven rows gathered by word type, instead of
-    some fifteen feature strings looked up one by one."""
+    """Everything the tagger needs of a word type, by row: the summed weights of its static features
+    (:func:`.features.static_parts`) per slot (its own features, then its features as the neighbour at offsets
+    -1, +1, -2, +2, -3, +3 of another token; row 0 is the pad beyond the text's ends), and the per-token codes
+    :class:`.features.Place` is made of (lower-case form, cue class, mined cue level, mark/colon/pronoun bits).
+    A document's words are mapped to rows once (one dict probe each, in C); its static scores are then seven
+    gathers, and its place codes gathers too, instead of some fifteen feature strings and a cached
+    :func:`.features._word_feats` call per token.
+
+    The one cache of word types (session 8): before it, ``_word_feats`` kept only the latest 100,000 types, and
+    generated articles of bench/scale.py hold ~215,000 distinct word forms by 30,000 articles, so a worker kept
+    working the same types out again. MAX_TYPES rows hold ~120 MB."""
 
     SLOTS = 7
-    MAX_TYPES = 300_000  # then the cache starts again (about 120 MB at this size)
+    MAX_TYPES = 300_000  # then the table starts again (never in the middle of a document)
 
     def __init__(self, crf: LinearCRF):
         self.crf = crf
@@ -146,6 +153,8 @@ class _TypeScores:
         self.row: dict[str, int] = {}
         self.table = np.zeros((4096, self.SLOTS, k))
         self.table[0, 1:] = self._sum(_PAD)
+        self.lows: list[str] = [""]
+        self.codes = np.zeros((4, 4096), dtype=np.int64)  # cue class, mined level, bits, place word id; by row
         self.n = 1
 
     def _sum(self, attrs: tuple[str, ...]) -> np.ndarray:
@@ -156,38 +165,69 @@ class _TypeScores:
         """Rows for new word types, in one gather: each type's seven attribute groups summed by reduceat."""
         need = self.n + len(words)
         if need > len(self.table):
-            grown = np.zeros((max(need, 2 * len(self.table)),) + self.table.shape[1:])
+            size = max(need, 2 * len(self.table))
+            grown = np.zeros((size,) + self.table.shape[1:])
             grown[: self.n] = self.table[: self.n]
             self.table = grown
+            codes = np.zeros((4, size), dtype=np.int64)
+            codes[:, : self.n] = self.codes[:, : self.n]
+            self.codes = codes
         get, miss = self.crf.index.get, len(self.crf.index)
         ids: list[int] = []
         starts: list[int] = []
+        cls_l, lv_l, bits_l, wid_l = [], [], [], []
+        known = _place_weights().words.get  # the word's id in the place-feature tables (0: none has it)
         for w in words:
-            own, low, cls, _ = _word_feats(w)
+            own, low, cls, lv = _word_feats(w)
+            self.lows.append(low)
+            cls_l.append(F.CLS_CODES[cls])
+            lv_l.append(lv)
+            bits_l.append(F._BITS.get(low, 0))
+            wid_l.append(known(low, 0))
             for feats in (own, *_type_ctx(low, cls)):
                 starts.append(len(ids))
                 ids.extend([get(a, miss) for a in feats])
         # every group is non-empty (a word's own features and each neighbour feature hold its "w...=" form)
         sums = np.add.reduceat(self.crf.state[ids], starts, axis=0)
         self.table[self.n : need] = sums.reshape(len(words), self.SLOTS, -1)
+        self.codes[:, self.n : need] = cls_l, lv_l, bits_l, wid_l
         self.row.update(zip(words, range(self.n, need)))
         self.n = need
 
-    def scores(self, words: list[str]) -> np.ndarray:
-        """(tokens, labels) static scores of a document's words."""
-        if self.n + len(words) > self.MAX_TYPES:
-            self._reset()  # never in the middle of a document
-        row = self.row
-        new = list(dict.fromkeys(w for w in words if w not in row))
-        if new:
-            self._add(new)
-        rows = list(map(row.__getitem__, words))
+    def rows(self, words: list[str]) -> np.ndarray:
+        """The rows of a document's words (new types added first)."""
+        n = len(words)
+        r = np.fromiter(map(self.row.get, words, repeat(0)), dtype=np.int64, count=n)  # 0: not yet a row
+        if n and not r.all():
+            if self.n + n > self.MAX_TYPES:
+                self._reset()  # never in the middle of a document
+            row = self.row
+            new = list(dict.fromkeys(w for w in words if w not in row))
+            if new:
+                self._add(new)
+            r = np.fromiter(map(self.row.__getitem__, words), dtype=np.int64, count=n)
+        return r
+
+    def static(self, rows: np.ndarray) -> np.ndarray:
+        """(tokens, labels) static scores of a document's word rows."""
         n = len(rows)
         tp = np.zeros(n + 6, dtype=np.int64)
         tp[3 : 3 + n] = rows
         t = self.table
         return (t[tp[3 : 3 + n], 0] + t[tp[2 : 2 + n], 1] + t[tp[4 : 4 + n], 2] + t[tp[1 : 1 + n], 3]
                 + t[tp[5 : 5 + n], 4] + t[tp[0:n], 5] + t[tp[6 : 6 + n], 6])
+
+    def scores(self, words: list[str]) -> np.ndarray:
+        """(tokens, labels) static scores of a document's words."""
+        return self.static(self.rows(words))
+
+    def place(self, text: str, toks: list[tuple[int, int]], rows: np.ndarray) -> "F.Place":
+        """The :class:`.features.Place` of a document from its word rows, with ``wid`` (the words' ids in the
+        place-feature tables) set."""
+        c = self.codes[:, rows]
+        p = F.Place(text, toks, codes=(list(map(self.lows.__getitem__, rows.tolist())), c[0], c[1], c[2]))
+        p.wid = c[3]
+        return p
 
 
 @lru_cache(maxsize=1)
@@ -270,7 +310,8 @@ class _PlaceWeights:
     def rows(self, p: "F.Place") -> np.ndarray:
         """(columns, tokens) weight rows of a document's place features."""
         n = p.n
-        wid = np.fromiter(map(self.words.get, p.lows, repeat(0)), dtype=np.int64, count=n)
+        wid = p.wid if p.wid is not None else np.fromiter(map(self.words.get, p.lows, repeat(0)), dtype=np.int64,
+                                                          count=n)
         prev = np.empty(n, dtype=np.int64)
         prev[0], prev[1:] = self.bos_id, wid[:-1]
         nxt = np.empty(n, dtype=np.int64)
@@ -374,13 +415,12 @@ def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
     features token by token (tests/quotes/test_crf.py checks it), computed as word-type rows plus the
     place-dependent features' rows."""
     ts = _type_scores()
-    words = [text[s:e] for s, e in toks]
-    info = [_word_feats(w) for w in words]
-    static = ts.scores(words)
+    rows = ts.rows([text[s:e] for s, e in toks])
+    static = ts.static(rows)
     if not toks:
         return static
     pw = _place_weights()
-    return static + pw.state[pw.rows(F.Place(text, toks, info))].sum(axis=0)
+    return static + pw.state[pw.rows(ts.place(text, toks, rows))].sum(axis=0)
 
 
 def labels_for(toks: list[tuple[int, int]], spans: list[RoleSpan]) -> list[str]:

@@ -12,7 +12,9 @@ import pytest
 from newstrace import Article
 from newstrace.errors import ConfigError
 from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings, _entities,
-                               article_story_features, same_story, story_features, story_similarity, time_factor)
+                               article_story_features, gaps_and_words, same_story, story_features, story_similarity,
+                               time_factor)
+from newstrace.tokens import WORD_RE
 
 D = dt.date(2024, 3, 5)
 FERRY_A = ("The Harbour Line ferry Morvoren ran aground off Kelsey Point on Tuesday with 212 passengers aboard. "
@@ -158,3 +160,12 @@ def test_story_chains_floor(shared_data: Path) -> None:
     pred = [same_story(by_id[a], by_id[b], df=df) for a, b, _ in pairs]
     _, _, f1 = bench.prf(pred, [g for *_, g in pairs])
     assert f1 >= 0.95
+
+
+@pytest.mark.parametrize("text", [FERRY_A, BAKERY, "", "  \n ", "—'x' O'Neil's U.S.-led talks, 2024-03-05;\n\nJune 14 …",
+                                  "é à ü 東京 ٣٤ a_b -x- ’tis"])
+def test_gaps_and_words_are_the_word_matches_and_what_lies_between(text: str) -> None:
+    gaps, words = gaps_and_words(text)
+    ms = list(WORD_RE.finditer(text))
+    assert words == [m.group() for m in ms]
+    assert gaps == [text[(ms[i - 1].end() if i else 0):m.start()] for i, m in enumerate(ms)]

@@ -131,10 +131,14 @@ class PairRows:
 
 # The latest prepared texts, by article id and text: a wave lists pairs sorted by their first article, so
 # consecutive pairs often share it and its preparation (~1 ms for 2,000 characters) is done once; an article also
-# comes back as the second of nearby pairs. 128 texts hold about 7 MiB (~58 KiB each) and save a tenth of the
-# preparations of a 10k-article run over 16 (bench/pairs.py workload).
+# comes back as the second of pairs a few hundred texts later. A prepared text holds ~100 KiB once a pair has
+# used it (its cache of n-grams, word starts and sentence stems included), so 384 texts hold about 38 MiB. On the
+# bench/pairs.py workload (one of two workers' pairs) 128 texts prepared 2,771 of the 2,026 distinct texts, 256
+# 2,733, 320 2,116, 384 2,107, 512 2,097: the returns sit 256-320 texts apart, and 384 leaves room. 128 -> 384
+# took the pair stage from 6.33 to 5.45 ms per pair there (medians of 6 alternating passes in one process; this
+# includes the sentence stems of pair_facts, kept with the prepared text).
 _PREPARED: "OrderedDict[tuple[str, str], Prepared]" = OrderedDict()
-_PREPARED_MAX = 128
+_PREPARED_MAX = 384
 
 
 def prepared(a: Article) -> "Prepared":

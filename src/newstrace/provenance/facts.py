@@ -92,14 +92,21 @@ _STEMS_MAX = 16
 def _sentence_stems(text: str, prepared: "Prepared | None" = None) -> _Sentences:
     """The sentences of ``text`` with their content stems; from :data:`_STEMS` when there, else read from
     ``prepared`` (:func:`newstrace.align.prepare` of ``text``, which has found the words and stems already) when
-    given and it can, else from the text."""
+    given and it can, else from the text. Also kept in ``prepared.cache``: a prepared text outlives the few texts
+    here in the pair stage's cache of them (:func:`newstrace.pipeline.stages.prepared`)."""
     out = _STEMS.get(text)
     if out is not None:
         _STEMS.move_to_end(text)
         return out
-    out = _stems_prepared(prepared) if prepared is not None and prepared.text == text else None
+    own = prepared is not None and prepared.text == text
+    if own:  # kept with the prepared text too, for as long as the pair stage's cache of those holds it
+        out = prepared.cache.get("sentence_stems")  # type: ignore[union-attr]
     if out is None:
-        out = _stems_of(text)
+        out = _stems_prepared(prepared) if own else None  # type: ignore[arg-type]
+        if out is None:
+            out = _stems_of(text)
+        if own:
+            prepared.cache["sentence_stems"] = out  # type: ignore[union-attr]
     _STEMS[text] = out
     if len(_STEMS) > _STEMS_MAX:
         _STEMS.popitem(last=False)

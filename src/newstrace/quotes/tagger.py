@@ -217,10 +217,6 @@ class _TypeScores:
         return (t[tp[3 : 3 + n], 0] + t[tp[2 : 2 + n], 1] + t[tp[4 : 4 + n], 2] + t[tp[1 : 1 + n], 3]
                 + t[tp[5 : 5 + n], 4] + t[tp[0:n], 5] + t[tp[6 : 6 + n], 6])
 
-    def scores(self, words: list[str]) -> np.ndarray:
-        """(tokens, labels) static scores of a document's words."""
-        return self.static(self.rows(words))
-
     def place(self, text: str, toks: list[tuple[int, int]], rows: np.ndarray) -> "F.Place":
         """The :class:`.features.Place` of a document from its word rows, with ``wid`` (the words' ids in the
         place-feature tables) set."""

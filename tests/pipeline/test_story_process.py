@@ -16,7 +16,7 @@ ONE = EngineSettings(workers=1)
 
 def _stories(s: Store) -> tuple[list[tuple], list[tuple]]:
     return (s.con.execute("SELECT * FROM stories ORDER BY ALL").fetchall(),
-            s.con.execute("SELECT last_seq, state FROM story_state").fetchall())
+            s.con.execute("SELECT last_seq, part, state FROM story_state ORDER BY part").fetchall())
 
 
 def _forget_stories(s: Store) -> None:
@@ -49,7 +49,7 @@ def test_beside_equals_in_place_fresh_and_incremental(tmp_path: Path, monkeypatc
         _forget_stories(s)  # back to the state after the first 23 articles
         for row in saved[0]:
             s.con.execute("INSERT INTO stories VALUES (?, ?, ?)", list(row))
-        s.con.execute("INSERT INTO story_state VALUES (?, ?)", list(saved[1][0]))
+        s.con.executemany("INSERT INTO story_state (last_seq, part, state) VALUES (?, ?, ?)", [list(r) for r in saved[1]])
         engine._stories(s, beside=True).finish()
         assert _stories(s) == reference
 
@@ -81,3 +81,42 @@ def test_a_saved_state_that_does_not_load_is_rebuilt_beside_too(tmp_path: Path) 
         assert started._proc is not None  # the state was not loaded here: the story process found it stale
         started.finish()
         assert _stories(s) == reference
+
+
+def test_a_state_in_parts_and_a_version_3_state_both_continue(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    arts = corpus(12, seed=3)
+    with Store(tmp_path / "e.duckdb") as s:
+        s.add_articles(arts)
+        run_pipeline(s, settings=ONE)
+        reference = _stories(s)
+    monkeypatch.setattr(engine, "STATE_PART", 1000)  # a few KB of state: several rows
+    with Store(tmp_path / "f.duckdb") as s:
+        s.add_articles(arts[:7])
+        run_pipeline(s, settings=ONE)
+        parts = _stories(s)[1]
+        assert len(parts) > 2 and [p[1] for p in parts] == list(range(len(parts)))
+        assert {p[0] for p in parts} == {parts[0][0]} and all(len(p[2]) <= 1000 for p in parts)
+        s.add_articles(arts[7:])
+        run_pipeline(s, settings=ONE)  # continued from the parts, joined
+        assert _stories(s)[0] == reference[0]
+    monkeypatch.undo()
+    with Store(tmp_path / "g.duckdb") as s:  # a store written by schema version 3: one row, no part column
+        s.add_articles(arts[:7])
+        run_pipeline(s, settings=ONE)
+        (last, _, state), = _stories(s)[1]
+        s.con.execute("DROP TABLE story_state")
+        s.con.execute("CREATE TABLE story_state (last_seq BIGINT, state BLOB)")
+        s.con.execute("INSERT INTO story_state VALUES (?, ?)", [last, state])
+        s.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema:pipeline'")
+        s.add_articles(arts[7:])
+        run_pipeline(s, settings=ONE)
+        assert _stories(s) == reference
+
+
+def test_state_parts_cover_the_state_without_a_copy() -> None:
+    state = bytes(range(256)) * 41
+    for size in (1, 7, 256, len(state) - 1, len(state), 10 * len(state)):
+        parts = engine._state_parts(state, size)
+        assert b"".join(parts.to_pylist()) == state
+        assert all(0 < len(p) <= size for p in parts.to_pylist())

@@ -28,7 +28,8 @@ Tables (DDL in :data:`.schema.DDL`, schema ``pipeline`` version 3 in ``meta``)::
                    evidence JSON [{kind, detail, weight}], untaken JSON, fresh_quotes JSON)    (updated)
     stories       (story_id, article_id, position)                        story id = its first article (rewritten)
     stage_errors  (stage, unit, error)            units whose stage raised (done, not retried; bare facts)
-    story_state   (last_seq, state BLOB)          the story clusterer after article seq last_seq (.npz, no pickle)
+    story_state   (last_seq, state BLOB, part)    the story clusterer after article seq last_seq (.npz, no pickle),
+                                                  in parts of at most 256 MiB, joined in part order
 
 >>> from newstrace.store import Store
 >>> with Store(":memory:") as s:

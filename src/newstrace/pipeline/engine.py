@@ -295,8 +295,8 @@ def _story_start(store: Store, load: bool = True) -> tuple[int, bytes | None, St
     from . import storystate
 
     con = store.con
-    saved = _sql(con, "SELECT last_seq, state FROM story_state")
-    last, blob = saved[0] if saved else (0, None)
+    saved = _sql(con, "SELECT last_seq, state FROM story_state ORDER BY part")
+    last, blob = (saved[0][0], b"".join(r[1] for r in saved)) if saved else (0, None)
     clusterer = storystate.loads(blob) if load else None
     if (clusterer is None and load) or not blob:
         return 0, None, None
@@ -344,16 +344,35 @@ def _story_process(conn: Any, blob: bytes | None) -> None:
         conn.close()
 
 
+# Bytes per story_state row: the state of 100k articles is about 260 MB, of 1M about 2.6 GB, and one BLOB of
+# that size does not fit an Arrow binary array (2 GiB at most) nor sit well in one DuckDB value.
+STATE_PART = 256 * 2**20
+
+
+def _state_parts(state: bytes, size: int | None = None) -> pa.Array:
+    """``state`` cut into parts of ``size`` bytes (default :data:`STATE_PART`) as one Arrow large-binary array
+    over its buffer (no copy)."""
+    import numpy as np
+
+    size = size or STATE_PART
+    ends = list(range(size, len(state), size)) + [len(state)]
+    offsets = np.array([0] + ends, np.int64)
+    return pa.Array.from_buffers(pa.large_binary(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(state)])
+
+
 def _write_stories(store: Store, last: int, rows: list[tuple[str, str, int]], state: bytes) -> int:
     with _Tx(store.con) as con:
         _sql(con, "DELETE FROM stories")
         _insert(con, "stories", rows)
         _sql(con, "DELETE FROM story_state")
         # through Arrow: binding a 260 MB state (100k articles) as a parameter took 3.3 s, this ~2.2 s
-        con.register("_story_state_in", pa.table({"last_seq": pa.array([last], pa.int64()),
-                                                   "state": pa.array([state], pa.binary())}))
+        parts = _state_parts(state)
+        con.register("_story_state_in", pa.table({"last_seq": pa.array([last] * len(parts), pa.int64()),
+                                                   "part": pa.array(range(len(parts)), pa.int32()),
+                                                   "state": parts}))
         try:
-            _sql(con, "INSERT INTO story_state SELECT last_seq, state FROM _story_state_in")
+            _sql(con, "INSERT INTO story_state (last_seq, part, state) SELECT last_seq, part, state "
+                      "FROM _story_state_in")
         finally:
             con.unregister("_story_state_in")
     return len({r[0] for r in rows})

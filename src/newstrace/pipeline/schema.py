@@ -7,7 +7,7 @@ from ..store import Store
 __all__ = ["DDL", "PAIR_TABLES", "SCHEMA", "SCHEMA_VERSION", "ensure"]
 
 SCHEMA = "pipeline"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DDL = [
     # candidates, links and stories change in one transaction per run each (no keys: DuckDB checks a
@@ -44,8 +44,11 @@ DDL = [
         common_source VARCHAR, evidence JSON, untaken JSON, fresh_quotes JSON)""",
     """CREATE TABLE IF NOT EXISTS stories (story_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL,
         position INTEGER)""",
-    # the story clusterer after the article of seq ``last_seq`` (one row, replaced with ``stories``)
-    """CREATE TABLE IF NOT EXISTS story_state (last_seq BIGINT, state BLOB)""",
+    # the story clusterer after the article of seq ``last_seq``, its archive cut into parts in ``part`` order
+    # (replaced with ``stories``). One BLOB would not do: Arrow's binary arrays hold at most 2 GiB, and a 1M-article
+    # state is about 2.6 GB. Version 3 stores had one row and no ``part``: the ALTER gives it part 0.
+    """CREATE TABLE IF NOT EXISTS story_state (last_seq BIGINT, state BLOB, part INTEGER DEFAULT 0)""",
+    """ALTER TABLE story_state ADD COLUMN IF NOT EXISTS part INTEGER DEFAULT 0""",
     # a unit whose stage raised: done (not retried), with no rows but the article's bare facts
     """CREATE TABLE IF NOT EXISTS stage_errors (stage VARCHAR NOT NULL, unit VARCHAR NOT NULL, error VARCHAR)""",
 ]

@@ -66,3 +66,13 @@ def test_killed_twice_then_resumed_equals_uninterrupted(tmp_path: Path, resume_r
     for table, rows in resume_reference.items():
         assert got[table] == rows, table
     assert resume_reference["reuse"] and resume_reference["links"] and resume_reference["quotes"]
+
+
+def test_small_waves_read_ahead_equal_one_wave(tmp_path: Path, resume_reference: dict) -> None:
+    """The pair stage reads the next wave in a thread while the current one runs: with waves of 7 pairs (about
+    20 of them) the rows are those of the reference run (one wave)."""
+    with Store(tmp_path / "w.duckdb") as s:
+        s.add_articles(corpus(RESUME_STORIES))
+        rep = run_pipeline(s, settings=EngineSettings(workers=1, wave=7))
+        assert rep.new_pairs > 5 * 7
+        assert dump(s) == resume_reference and not any(duplicates(s).values())

@@ -14,7 +14,7 @@ import gc
 import os
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -238,22 +238,22 @@ def _chunks_iter(items: Iterator, n: int) -> Iterator[list]:
         yield batch
 
 
-def _wave_inputs(store: Store, pairs: list[tuple[str, str]]) -> Iterator[tuple]:
-    """The pair-stage inputs of a wave of pairs: both articles, their stored quotations and facts."""
-    con = store.con
+def _wave_inputs(store: Store, pairs: list[tuple[str, str]]) -> list[tuple]:
+    """The pair-stage inputs of a wave of pairs: both articles, their stored quotations and facts. Reads through
+    cursors of its own, so that it can run in a thread while this process writes the previous wave's rows."""
     ids = sorted({x for p in pairs for x in p})
     arts = {a.id: a for a in store.articles(ids)}
     quotes: dict[str, list[str]] = {i: [] for i in ids}
-    con.register("_wave_ids", pa.table({"article_id": pa.array(ids, pa.string())}))
+    cur = store.con.cursor()
+    cur.register("_wave_ids", pa.table({"article_id": pa.array(ids, pa.string())}))
     try:  # semi-joins on a registered table: one hash probe per row, not a scan of the id list per row
-        for aid, q in _sql(con, "SELECT article_id, quote FROM quotes SEMI JOIN _wave_ids USING (article_id) "
+        for aid, q in _sql(cur, "SELECT article_id, quote FROM quotes SEMI JOIN _wave_ids USING (article_id) "
                                 "ORDER BY article_id, idx"):
             quotes[aid].append(q)
-        facts = dict(_sql(con, "SELECT article_id, facts FROM article_facts SEMI JOIN _wave_ids USING (article_id)"))
+        facts = dict(_sql(cur, "SELECT article_id, facts FROM article_facts SEMI JOIN _wave_ids USING (article_id)"))
     finally:
-        con.unregister("_wave_ids")
-    for a, b in pairs:
-        yield arts[a], arts[b], quotes[a], quotes[b], facts[a], facts[b]
+        cur.close()
+    return [(arts[a], arts[b], quotes[a], quotes[b], facts[a], facts[b]) for a, b in pairs]
 
 
 def _pairs(store: Store, ex: Executor | None, s: EngineSettings, progress: Progress) -> int:
@@ -268,9 +268,16 @@ def _pairs(store: Store, ex: Executor | None, s: EngineSettings, progress: Progr
         done += len(results)
         progress("pairs", done, len(todo))
 
-    for w in range(0, len(todo), s.wave):
-        inputs = list(_wave_inputs(store, todo[w:w + s.wave]))
-        _run_tasks(ex, _pair_task, _chunks(inputs, s.pair_chunk), write, 2 * s.processes, s.commit)
+    waves = [todo[w:w + s.wave] for w in range(0, len(todo), s.wave)]
+    # The next wave is read while this one runs: its semi-joins scan the articles, quotes and facts tables
+    # (0.3 s a wave at 100k articles, ~3 s at 1M, 200 waves), time in which the workers would otherwise idle.
+    with ThreadPoolExecutor(1, thread_name_prefix="newstrace-wave") as reader:
+        nxt = reader.submit(_wave_inputs, store, waves[0]) if waves else None
+        for k in range(len(waves)):
+            assert nxt is not None
+            inputs = nxt.result()
+            nxt = reader.submit(_wave_inputs, store, waves[k + 1]) if k + 1 < len(waves) else None
+            _run_tasks(ex, _pair_task, _chunks(inputs, s.pair_chunk), write, 2 * s.processes, s.commit)
     return len(todo)
 
 

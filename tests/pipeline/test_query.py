@@ -48,3 +48,24 @@ def test_query_cli_json_and_untraced_store(store_path: Path, tmp_path: Path) -> 
     assert rows and {"a", "b", "passages", "reuse"} <= set(rows[0]) and rows[0]["a"]["id"] == "s000-orig"
     with Store(tmp_path / "empty.duckdb") as s, pytest.raises(StoreError):
         query(s, text)
+
+
+def test_the_fingerprint_index_changes_speed_not_answers(store_path: Path, tmp_path: Path) -> None:
+    """The trace run indexes the postings by hash; a query gives the same sources without the index (a scan),
+    and leaves the connection's optimizer settings as they were."""
+    import shutil
+
+    arts = corpus(4, seed=3, copies=1)
+    texts = ["Opening words of a query. " + a.text[len(a.text) // 4:] for a in arts[::3]]
+    bare = tmp_path / "bare.duckdb"
+    shutil.copy(store_path, bare)
+    with Store(bare) as s:
+        assert s.con.execute("SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'fingerprints_hash'"
+                             ).fetchall()[0][0] == 1
+        s.con.execute("DROP INDEX fingerprints_hash")
+        s.con.execute("SET disabled_optimizers = 'join_order'")
+        without = [[(r.a.id, r.passages) for r in query(s, t)] for t in texts]
+        assert s.con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0] == "join_order"
+    with Store(store_path, read_only=True) as s:
+        indexed = [[(r.a.id, r.passages) for r in query(s, t)] for t in texts]
+    assert indexed == without and any(indexed)

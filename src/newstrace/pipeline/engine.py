@@ -469,6 +469,24 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
     return _Stories(proc=proc, finish=finish)
 
 
+def _query_index(store: Store) -> None:
+    """The ART index ``query`` looks fingerprints up by (:mod:`.query`), made once, after the first run's bulk
+    inserts (later runs' inserts keep it up to date). Without it a query scans every posting: 10.9M rows and
+    ~70 ms at 100k articles, ten times that at 1M; with it ~25 ms at 100k. Building it takes ~7 s at 100k. When
+    it cannot be built (DuckDB builds an ART in memory: too little of it), queries scan, as before."""
+    con = store.con
+    if _count(con, "SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'fingerprints_hash'"):
+        return
+    try:
+        with _Tx(con):
+            _sql(con, "CREATE INDEX fingerprints_hash ON fingerprints (hash)")
+    except Exception as e:  # noqa: BLE001 (duckdb.OutOfMemoryException and kin: the store stays as it was)
+        import warnings
+
+        warnings.warn(f"no fingerprint index for query ({type(e).__name__}: {e}); queries scan the postings",
+                      RuntimeWarning, stacklevel=2)
+
+
 class _Clock:
     """Wall seconds between laps, by name."""
 
@@ -537,6 +555,8 @@ def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress 
         stories = _stories(store)
         clock.lap("stories")
     n_stories = stories.finish()
+    _query_index(store)
+    clock.lap("query index")
     con = store.con
     return TraceReport(articles=_count(con, "SELECT count(*) FROM articles"), new_articles=new_articles,
                        candidates=n_cand, new_pairs=new_pairs, reuse_pairs=_count(con, "SELECT count(*) FROM reuse"),

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyarrow as pa
-
 from ..candidates import CandidateSettings
 from ..errors import StoreError
 from ..model import Article
@@ -42,17 +40,7 @@ def query(store: Store, text: Article | str, *, settings: CandidateSettings = Ca
     hashes = fingerprint(art.text).view("int64")
     if len(hashes) == 0:
         return []
-    con = store.con
-    con.register("_q", pa.table({"hash": pa.array(hashes, pa.int64())}))
-    try:
-        rows = con.execute(
-            "WITH hits AS (SELECT f.article_id, f.hash FROM fingerprints f SEMI JOIN _q USING (hash)), "
-            "rare AS (SELECT hash FROM hits GROUP BY hash HAVING count(*) < ?) "
-            "SELECT article_id, count(*) AS n FROM hits SEMI JOIN rare USING (hash) GROUP BY article_id "
-            "HAVING count(*) >= ? ORDER BY n DESC, article_id LIMIT ?",
-            [settings.max_df, settings.min_shared, limit]).fetchall()
-    finally:
-        con.unregister("_q")
+    rows = _sources(store.con, hashes, settings, limit)
     from ..align import DEFAULTS, prepare
     from ..align.segments import segments
 
@@ -61,6 +49,29 @@ def query(store: Store, text: Article | str, *, settings: CandidateSettings = Ca
     out = [Reuse(found[aid], art, tuple(segments(prepare(found[aid].text), pq, DEFAULTS)))
            for aid, _ in rows if aid in found]
     return [r for r in out if r.passages]
+
+
+# The stored articles sharing at least min_shared of the query's rare n-grams (the hits as an IN list: see _sources)
+_SOURCES = ("WITH hits AS (SELECT article_id, hash FROM fingerprints WHERE hash IN ({})), "
+            "rare AS (SELECT hash FROM hits GROUP BY hash HAVING count(*) < ?) "
+            "SELECT article_id, count(*) AS n FROM hits SEMI JOIN rare USING (hash) GROUP BY article_id "
+            "HAVING count(*) >= ? ORDER BY n DESC, article_id LIMIT ?")
+
+
+def _sources(con: Any, hashes: Any, settings: CandidateSettings, limit: int) -> list[tuple[str, int]]:
+    """(article id, shared rare n-grams) of the best ``limit`` sources. The hashes go in as an IN list of
+    constants, which DuckDB answers from the ``fingerprints_hash`` index (made by the trace run) one key at a
+    time, when its ``in_clause`` rewrite does not turn the list into a join (a scan of every posting). That
+    optimizer can only be switched off for the whole database instance: off for this statement, then back as
+    it was (it changes plans, never results). 25 ms instead of ~70 ms at 100k articles (10.9M postings)."""
+    keys = ",".join(str(int(h)) for h in hashes)  # integers only: nothing of the text reaches the SQL
+    before = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0] or ""
+    off = ",".join(x for x in (before, "in_clause") if x)
+    con.execute(f"SET disabled_optimizers = '{off}'")  # noqa: S608 (optimizer names, no input)
+    try:
+        return con.execute(_SOURCES.format(keys), [settings.max_df, settings.min_shared, limit]).fetchall()
+    finally:
+        con.execute(f"SET disabled_optimizers = '{before}'")  # noqa: S608
 
 
 def query_json(r: Reuse) -> dict[str, Any]:

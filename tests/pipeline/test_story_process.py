@@ -120,3 +120,5 @@ def test_state_parts_cover_the_state_without_a_copy() -> None:
         parts = engine._state_parts(state, size)
         assert b"".join(parts.to_pylist()) == state
         assert all(0 < len(p) <= size for p in parts.to_pylist())
+    sent = [state[:100], state[100:]]  # the parts as the story process sends them
+    assert engine._state_parts(sent).to_pylist() == sent

@@ -344,7 +344,14 @@ def _story_process(conn: Any, blob: bytes | None) -> None:
             conn.send(("stale",))
             return
         rows, clusterer = cluster_stories(features(), clusterer)
-        conn.send(("ok", rows, storystate.dumps(clusterer)))
+        state = storystate.dumps(clusterer)
+        del clusterer
+        # the state (~2.6 GB at 1M articles) goes in raw parts after the rows: one pickled message would copy
+        # it whole in this process and again in the main one (the 1M run was killed for memory there)
+        view = memoryview(state)
+        conn.send(("ok", rows, -(-len(state) // STATE_PART)))
+        for at in range(0, len(state), STATE_PART):
+            conn.send_bytes(view[at:at + STATE_PART])
     except Exception as e:  # noqa: BLE001 (reported to the main process, which raises it)
         conn.send(("error", f"{type(e).__name__}: {e}"))
     finally:
@@ -356,18 +363,22 @@ def _story_process(conn: Any, blob: bytes | None) -> None:
 STATE_PART = 256 * 2**20
 
 
-def _state_parts(state: bytes, size: int | None = None) -> pa.Array:
-    """``state`` cut into parts of ``size`` bytes (default :data:`STATE_PART`) as one Arrow large-binary array
-    over its buffer (no copy)."""
+def _state_parts(state: bytes | list[bytes], size: int | None = None) -> pa.ChunkedArray:
+    """``state`` (or its parts, as the story process sends them) cut into parts of ``size`` bytes (default
+    :data:`STATE_PART`) as Arrow large-binary values over its buffers (no copy)."""
     import numpy as np
 
     size = size or STATE_PART
-    ends = list(range(size, len(state), size)) + [len(state)]
-    offsets = np.array([0] + ends, np.int64)
-    return pa.Array.from_buffers(pa.large_binary(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(state)])
+    if isinstance(state, list):
+        parts = [memoryview(p) for p in state]
+    else:
+        view = memoryview(state)
+        parts = [view[at:at + size] for at in range(0, len(state), size)] or [view]
+    return pa.chunked_array([pa.Array.from_buffers(pa.large_binary(), 1, [
+        None, pa.py_buffer(np.array([0, len(p)], np.int64)), pa.py_buffer(p)]) for p in parts], pa.large_binary())
 
 
-def _write_stories(store: Store, last: int, rows: list[tuple[str, str, int]], state: bytes) -> int:
+def _write_stories(store: Store, last: int, rows: list[tuple[str, str, int]], state: bytes | list[bytes]) -> int:
     with _Tx(store.con) as con:
         _sql(con, "DELETE FROM stories")
         _insert(con, "stories", rows)
@@ -455,6 +466,8 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
         try:
             feeder.join()
             msg = here.recv()
+            if msg[0] == "ok":  # then the state, in msg[2] parts
+                msg = ("ok", msg[1], [here.recv_bytes() for _ in range(msg[2])])
         except (OSError, EOFError):
             msg = ("error", f"the story process died (exit code {proc.exitcode})")
         finally:

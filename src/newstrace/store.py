@@ -121,12 +121,12 @@ class Store:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as e:
             raise StoreError(f"cannot open store {self.path}: {e}") from None
-        self._limit_memory(limit, read_only)
+        self._configure(limit, read_only)
         if not read_only and not self._rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'meta'"):
             self.ensure_schema("core", _CORE, version=SCHEMA_VERSION)
         self._check_version()
 
-    def _limit_memory(self, limit: str | None, read_only: bool = False) -> None:
+    def _configure(self, limit: str | None, read_only: bool = False) -> None:
         """An explicit DuckDB memory limit (:func:`memory_limit`) and, for a file, a spill directory beside it
         (``<db>.tmp``), so a join larger than the limit spills to disk instead of failing, and the checkpoint
         threshold :data:`CHECKPOINT_THRESHOLD`. They hold for the whole database instance (every connection of

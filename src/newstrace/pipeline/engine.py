@@ -270,7 +270,7 @@ def _pairs(store: Store, ex: Executor | None, s: EngineSettings, progress: Progr
 
     waves = [todo[w:w + s.wave] for w in range(0, len(todo), s.wave)]
     # The next wave is read while this one runs: its semi-joins scan the articles, quotes and facts tables
-    # (0.3 s a wave at 100k articles, ~3 s at 1M, 200 waves), time in which the workers would otherwise idle.
+    # (0.3 s a wave at 100k articles; 172 waves at 1M), time in which the workers would otherwise idle.
     with ThreadPoolExecutor(1, thread_name_prefix="newstrace-wave") as reader:
         nxt = reader.submit(_wave_inputs, store, waves[0]) if waves else None
         for k in range(len(waves)):

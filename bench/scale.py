@@ -1,7 +1,7 @@
 """Scale benchmark (issue 7 item 4): the local engine end to end on generated corpora with planted reuse.
 
 Usage: python bench/scale.py [--sizes 10000] [--spark-size N] [--master local[*]] [--seed 7] [--workdir DIR]
-                             [--queries 100] [--no-incremental]
+                             [--queries 100] [--no-incremental] [--resume]
 
 Corpora come from real text: the PAN 2013 source documents and the PolNeAR article texts (../shared/data), cut
 into articles of consecutive sentences (disjoint stretches; the texts themselves share some passages, PAN's
@@ -234,34 +234,45 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_child(*args: str) -> tuple[dict, int]:
-    """Run this script's ``--child`` mode; returns its JSON answer and the peak RSS of its process tree."""
-    p = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True)
-    peak = [0]
+class Child:
+    """This script's ``--child`` mode running; :meth:`wait` returns its JSON answer and the peak RSS of its
+    process tree."""
 
-    def sample() -> None:
-        while p.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(p.pid))
+    def __init__(self, *args: str):
+        self.p = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True)
+        self.peak = 0
+        self.th = threading.Thread(target=self._sample, daemon=True)
+        self.th.start()
+
+    def _sample(self) -> None:
+        while self.p.poll() is None:
+            self.peak = max(self.peak, _tree_rss(self.p.pid))
             time.sleep(0.5)
 
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
-    out, _ = p.communicate()
-    th.join()
-    if p.returncode:
-        sys.exit(f"child run failed ({p.returncode})")
-    return json.loads(out.strip().splitlines()[-1]), peak[0]
+    def wait(self) -> tuple[dict, int]:
+        out, _ = self.p.communicate()
+        self.th.join()
+        if self.p.returncode:
+            sys.exit(f"child run failed ({self.p.returncode})")
+        return json.loads(out.strip().splitlines()[-1]), self.peak
 
 
-def child(jsonl: str, db: str) -> None:
-    """Ingest ``jsonl`` into ``db`` and run the local engine; print the timings as one JSON line."""
+def run_child(*args: str) -> tuple[dict, int]:
+    """Run this script's ``--child`` mode; returns its JSON answer and the peak RSS of its process tree."""
+    return Child(*args).wait()
+
+
+def child(jsonl: str, db: str, ingest_too: bool = True) -> None:
+    """Ingest ``jsonl`` into ``db`` (unless resuming) and run the local engine; print the timings as one JSON
+    line."""
     from newstrace.ingest import ingest
     from newstrace.pipeline import EngineSettings, run_pipeline
     from newstrace.store import Store
 
     t0 = time.perf_counter()
     with Store(db) as s:
-        ingest(jsonl, db=s)
+        if ingest_too:
+            ingest(jsonl, db=s)
         t1 = time.perf_counter()
         rep = run_pipeline(s, settings=EngineSettings())
     t2 = time.perf_counter()
@@ -335,27 +346,36 @@ def spark_time(db: Path, work: Path, master: str) -> tuple[float, dict]:
 
 
 def run_size(n: int, args: argparse.Namespace, pool: list[list[str]]) -> dict:
-    """Generate, ingest and trace ``n`` articles; the measures of that size (and what later steps need)."""
+    """Generate, ingest and trace ``n`` articles; the measures of that size (and what later steps need).
+
+    With ``--resume`` and a store of a killed run of this size in the work directory, the child continues that
+    store (no ingest) while this process generates the same corpus again (same seed) for the plants: the times
+    then cover only the steps that were left."""
     rng = random.Random(args.seed)
     gen = Generator(pool, rng)
-    t0 = time.perf_counter()
-    rows, plants = make_corpus(n, gen, rng)
     work = args.workdir / f"n{n}"
     work.mkdir(parents=True, exist_ok=True)
     db = work / "store.duckdb"
-    for stale in (db, Path(f"{db}.wal")):
-        stale.unlink(missing_ok=True)
-    write_jsonl(rows, work / "corpus.jsonl")
+    resumed = bool(args.resume and db.exists() and (work / "corpus.jsonl").exists())
+    run = Child(str(work / "corpus.jsonl"), str(db), "resume") if resumed else None
+    t0 = time.perf_counter()
+    rows, plants = make_corpus(n, gen, rng)
+    if not resumed:
+        for stale in (db, Path(f"{db}.wal")):
+            stale.unlink(missing_ok=True)
+        write_jsonl(rows, work / "corpus.jsonl")
     gen_s = time.perf_counter() - t0
     donors = rng.sample(rows, min(len(rows), 5000))  # (the same draw as after the run: the run uses no rng)
     del rows  # 5.6 GB at 1M: with it held, the machine met its OOM killer beside the run (run M)
-    ans, peak = run_child(str(work / "corpus.jsonl"), str(db))
+    ans, peak = (run or Child(str(work / "corpus.jsonl"), str(db))).wait()
     rec, cov, k = recall(db, plants)
     return {"n": n, "gen_s": gen_s, "peak_rss": peak, "recall": rec, "coverage": cov, "planted": k, "db": db,
-            "work": work, "gen": gen, "rng": rng, "donors": donors, **ans}
+            "work": work, "gen": gen, "rng": rng, "donors": donors, "resumed": resumed, **ans}
 
 
 def show(r: dict) -> None:
+    if r.get("resumed"):
+        print("    (resumed from a killed run's store: the times below cover only the steps that were left)")
     print(f"{r['n']:>9,} articles  wall {r['wall_s']:8.1f} s (ingest {r['ingest_s']:.1f}, trace {r['trace_s']:.1f})"
           f"  peak RSS {r['peak_rss'] / 2**30:5.2f} GiB  {r['n'] / r['wall_s']:7.1f} articles/s  "
           f"recall(>= {MIN_PLANT} chars) {r['recall']:.4f} over {r['planted']} plants (mean coverage "
@@ -394,8 +414,8 @@ def spark(args: argparse.Namespace, pool: list[list[str]], done: dict[int, dict]
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        return child(sys.argv[2], sys.argv[3])
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--child":
+        return child(sys.argv[2], sys.argv[3], ingest_too=len(sys.argv) == 4)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000", help="comma-separated corpus sizes")
     ap.add_argument("--spark-size", type=int, default=0, help="run the Spark engine at this size (0: not)")
@@ -404,6 +424,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--workdir", type=Path, default=None, help="kept after the run (default: a temporary one)")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue the store a killed run left in --workdir (times cover what was left)")
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     tmp = None

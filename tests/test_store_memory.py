@@ -61,3 +61,20 @@ def test_a_size_duckdb_refuses_is_a_config_error(tmp_path, monkeypatch):
     monkeypatch.setenv(MEMORY_ENV, "4 parsecs")
     with pytest.raises(ConfigError, match=MEMORY_ENV):
         Store(tmp_path / "s.duckdb")
+
+
+def test_a_step_can_lower_or_raise_the_share_and_go_back(tmp_path, monkeypatch):
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    monkeypatch.setattr(store_mod, "_physical_memory", lambda: 10 * 2**30)
+    with Store(tmp_path / "s.duckdb") as s:
+        s.memory_share(0.2)
+        assert _to_mib(_setting(s, "memory_limit")) == pytest.approx(2048, rel=0.01)
+        s.memory_share(0.5)
+        assert _to_mib(_setting(s, "memory_limit")) == pytest.approx(5120, rel=0.01)
+        s.memory_share(None)
+        assert _to_mib(_setting(s, "memory_limit")) == pytest.approx(4096, rel=0.01)
+    monkeypatch.setenv(MEMORY_ENV, "300MB")  # a limit set by hand stays whatever the step
+    with Store(tmp_path / "s.duckdb") as s:
+        s.memory_share(0.5)
+        assert _to_mib(_setting(s, "memory_limit")) == pytest.approx(300e6 / 2**20, rel=0.01)
+

@@ -71,18 +71,20 @@ _SELECT = ("id, outlet, url, title, published_iso, language, text, offsets, orig
            "origin_line, origin_record, origin_offset, extras")
 
 
-def memory_limit() -> str | None:
+def memory_limit(fraction: float | None = None) -> str | None:
     """The DuckDB ``memory_limit`` of a store connection: :data:`MEMORY_ENV` when set (a DuckDB size: "4GB",
     "800MB", "50%"), else :data:`MEMORY_FRACTION` of the machine's memory (or of the cgroup's limit when lower),
     at most :data:`MEMORY_CAP`; None when the memory is unknown (DuckDB's default stays). DuckDB's own default,
-    80%, would leave too little to the worker processes and the story clusterer that run beside it."""
+    80%, would leave too little to the worker processes and the story clusterer that run beside it. ``fraction``
+    replaces :data:`MEMORY_FRACTION` (not :data:`MEMORY_ENV`)."""
     env = os.environ.get(MEMORY_ENV, "").strip()
     if env:
         if not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*([A-Za-z]+|%)?", env):
             raise ConfigError(f"{MEMORY_ENV} must be a size such as 4GB, 800MB or 50%, got {env!r}")
         return env
     total = _physical_memory()
-    return f"{min(int(total * MEMORY_FRACTION), MEMORY_CAP) // 2**20}MiB" if total else None
+    share = MEMORY_FRACTION if fraction is None else fraction
+    return f"{min(int(total * share), MEMORY_CAP) // 2**20}MiB" if total else None
 
 
 def _quote(s: str) -> str:
@@ -141,6 +143,20 @@ class Store:
         except duckdb.Error as e:
             self.con.close()
             raise ConfigError(f"cannot set the DuckDB memory settings of {self.path} ({MEMORY_ENV}?): {e}") from None
+
+    def memory_share(self, fraction: float | None = None) -> None:
+        """Set DuckDB's memory limit to ``fraction`` of the machine's memory (None: back to the default,
+        :data:`MEMORY_FRACTION`) while the store is open; a step that runs processes beside it lowers it, one
+        that runs alone may raise it. Nothing changes when :data:`MEMORY_ENV` sets the limit by hand or the
+        memory is unknown. DuckDB evicts cached blocks at once to meet a lower limit."""
+        if os.environ.get(MEMORY_ENV, "").strip():
+            return
+        limit = memory_limit(fraction)
+        if limit:
+            try:
+                self.con.execute(f"SET memory_limit = {_quote(limit)}")
+            except duckdb.Error as e:
+                raise ConfigError(f"cannot set the DuckDB memory limit of {self.path} to {limit}: {e}") from None
 
     def __enter__(self) -> "Store":
         return self

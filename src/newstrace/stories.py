@@ -26,7 +26,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
@@ -569,7 +569,25 @@ class StoryClusterer:
     def to_bytes(self) -> bytes:
         """The whole state as an ``.npz`` archive (no pickle): :meth:`from_bytes` continues exactly from it."""
         import io
+
+        out = io.BytesIO()
+        self.write_to(out)
+        return out.getvalue()
+
+    def write_to(self, f: Any) -> None:
+        """Write :meth:`to_bytes`'s archive to the binary file ``f``, which need not be seekable: at 1M articles
+        the state is about 2.6 GB, and writing it to a pipe or to parts as it is made keeps a second copy out of
+        memory. ``f`` is always written as a stream (zip data descriptors) and entries carry a fixed date, so one
+        state always gives the same bytes."""
         import json
+        import zipfile
+
+        class Stream:  # write only: no tell or seek, whatever ``f`` is
+            def write(self, b: bytes) -> int:
+                return f.write(b)
+
+            def flush(self) -> None:
+                pass
 
         keys, lens, holders = self._index_arrays()
         meta = {"settings": {k: getattr(self.settings, k) for k in self.settings.__slots__}, "merge": self.merge,
@@ -583,9 +601,11 @@ class StoryClusterer:
             "terms": self._terms.view, "counts": self._counts.view,
             "index_keys": keys, "index_lens": lens, "index_holders": holders,
         }
-        out = io.BytesIO()
-        np.savez(out, **arrays)
-        return out.getvalue()
+        with zipfile.ZipFile(Stream(), "w", zipfile.ZIP_STORED, allowZip64=True) as z:
+            for name, a in arrays.items():
+                with z.open(zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0)), "w",
+                            force_zip64=True) as out:
+                    np.lib.format.write_array(out, a, allow_pickle=False)
 
     def _index_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The whole key index as sorted keys, their holder counts and the holders, key after key: the loaded

@@ -304,6 +304,7 @@ def _story_start(store: Store, load: bool = True) -> tuple[int, bytes | None, St
     con = store.con
     saved = _sql(con, "SELECT last_seq, state FROM story_state ORDER BY part")
     last, blob = (saved[0][0], b"".join(r[1] for r in saved)) if saved else (0, None)
+    del saved  # its parts, joined: ~2.6 GB at 1M articles
     clusterer = storystate.loads(blob) if load else None
     if (clusterer is None and load) or not blob:
         return 0, None, None
@@ -325,10 +326,11 @@ def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
         yield rows[-1][0], [f for _, f in rows]
 
 
-def _story_process(conn: Any, blob: bytes | None) -> None:
+def _story_process(conn: Any, blob: bytes | None, part: int) -> None:
     """The story process: continue the clusterer saved in ``blob`` with the feature chunks arriving on ``conn``
-    (None ends them), then send back ("ok", rows, state) or ("error", message), or ("stale",) when ``blob``
-    does not load (the main process then rebuilds the stories from the start)."""
+    (None ends them), then send back its state as ("part", bytes) messages of at most ``part`` bytes and then
+    ("ok", rows); or ("error", message); or ("stale",) when ``blob`` does not load (the main process then
+    rebuilds the stories from the start)."""
     from . import storystate
 
     gc.set_threshold(*WORKER_GC_THRESHOLD)
@@ -343,15 +345,12 @@ def _story_process(conn: Any, blob: bytes | None) -> None:
                 pass
             conn.send(("stale",))
             return
+        del blob
         rows, clusterer = cluster_stories(features(), clusterer)
-        state = storystate.dumps(clusterer)
-        del clusterer
-        # the state (~2.6 GB at 1M articles) goes in raw parts after the rows: one pickled message would copy
-        # it whole in this process and again in the main one (the 1M run was killed for memory there)
-        view = memoryview(state)
-        conn.send(("ok", rows, -(-len(state) // STATE_PART)))
-        for at in range(0, len(state), STATE_PART):
-            conn.send_bytes(view[at:at + STATE_PART])
+        # the state (~2.6 GB at 1M articles) goes out in parts as it is written, so that no process holds it
+        # whole beside the clusterer: the 1M run was killed for memory when it went as one pickled message
+        storystate.dump_parts(clusterer, lambda b: conn.send(("part", b)), part)
+        conn.send(("ok", rows))
     except Exception as e:  # noqa: BLE001 (reported to the main process, which raises it)
         conn.send(("error", f"{type(e).__name__}: {e}"))
     finally:
@@ -364,8 +363,8 @@ STATE_PART = 256 * 2**20
 
 
 def _state_parts(state: bytes | list[bytes], size: int | None = None) -> pa.ChunkedArray:
-    """``state`` (or its parts, as the story process sends them) cut into parts of ``size`` bytes (default
-    :data:`STATE_PART`) as Arrow large-binary values over its buffers (no copy)."""
+    """``state`` (or its parts) cut into parts of ``size`` bytes (default :data:`STATE_PART`) as Arrow
+    large-binary values over its buffers (no copy)."""
     import numpy as np
 
     size = size or STATE_PART
@@ -378,22 +377,34 @@ def _state_parts(state: bytes | list[bytes], size: int | None = None) -> pa.Chun
         None, pa.py_buffer(np.array([0, len(p)], np.int64)), pa.py_buffer(p)]) for p in parts], pa.large_binary())
 
 
-def _write_stories(store: Store, last: int, rows: list[tuple[str, str, int]], state: bytes | list[bytes]) -> int:
+def _save_stories(store: Store, last: int, produce: Callable[[Callable[[bytes], None]], list[tuple]]) -> int:
+    """Replace the stories and the saved clusterer state in one transaction: ``produce(emit)`` hands the state
+    to ``emit`` part by part (each is stored as it comes) and returns the story rows; when it raises, nothing
+    changes. Returns the number of stories."""
     with _Tx(store.con) as con:
+        _sql(con, "DELETE FROM story_state")
+        part = [0]
+
+        def emit(b: bytes) -> None:
+            # through Arrow: binding a 260 MB state (100k articles) as a parameter took 3.3 s, this ~2.2 s
+            con.register("_story_state_in", pa.table({"last_seq": pa.array([last], pa.int64()),
+                                                       "part": pa.array([part[0]], pa.int32()),
+                                                       "state": _state_parts([b])}))
+            try:
+                _sql(con, "INSERT INTO story_state (last_seq, part, state) SELECT last_seq, part, state "
+                          "FROM _story_state_in")
+            finally:
+                con.unregister("_story_state_in")
+            part[0] += 1
+
+        rows = produce(emit)
         _sql(con, "DELETE FROM stories")
         _insert(con, "stories", rows)
-        _sql(con, "DELETE FROM story_state")
-        # through Arrow: binding a 260 MB state (100k articles) as a parameter took 3.3 s, this ~2.2 s
-        parts = _state_parts(state)
-        con.register("_story_state_in", pa.table({"last_seq": pa.array([last] * len(parts), pa.int64()),
-                                                   "part": pa.array(range(len(parts)), pa.int32()),
-                                                   "state": parts}))
-        try:
-            _sql(con, "INSERT INTO story_state (last_seq, part, state) SELECT last_seq, part, state "
-                      "FROM _story_state_in")
-        finally:
-            con.unregister("_story_state_in")
     return len({r[0] for r in rows})
+
+
+class _Stale(Exception):
+    """The story process could not load the saved state."""
 
 
 class _Stories:
@@ -437,14 +448,22 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
                 yield from chunk
 
         rows, clusterer = cluster_stories(stream(), clusterer)
-        return _write_stories(store, upto[0], rows, storystate.dumps(clusterer))
+
+        def produce(emit: Callable[[bytes], None]) -> list[tuple]:
+            storystate.dump_parts(clusterer, emit, STATE_PART)
+            return rows
+
+        return _save_stories(store, upto[0], produce)
 
     if not beside:
+        del blob  # loaded: the clusterer holds it all
         return _Stories(in_place(last, clusterer))
     ctx = get_context("spawn")
     here, there = ctx.Pipe()
-    proc = ctx.Process(target=_story_process, args=(there, blob), daemon=True, name="newstrace-stories")
+    proc = ctx.Process(target=_story_process, args=(there, blob, STATE_PART), daemon=True,
+                       name="newstrace-stories")
     proc.start()
+    del blob
     there.close()
     cursor = store.con.cursor()  # a connection of its own: the feeding thread reads while this one writes
 
@@ -462,22 +481,32 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
     feeder = threading.Thread(target=feed, name="newstrace-story-feed", daemon=True)
     feeder.start()
 
+    def produce(emit: Callable[[bytes], None]) -> list[tuple]:
+        while True:
+            try:
+                msg = here.recv()
+            except (OSError, EOFError):
+                proc.join(timeout=60)
+                msg = ("error", f"the story process died (exit code {proc.exitcode})")
+            if msg[0] == "part":
+                emit(msg[1])
+            elif msg[0] == "ok":
+                return msg[1]
+            elif msg[0] == "stale":
+                raise _Stale
+            else:
+                raise StoreError(f"story clustering failed: {msg[1]}; finished work is kept, run again to resume")
+
     def finish() -> int:
         try:
             feeder.join()
-            msg = here.recv()
-            if msg[0] == "ok":  # then the state, in msg[2] parts
-                msg = ("ok", msg[1], [here.recv_bytes() for _ in range(msg[2])])
-        except (OSError, EOFError):
-            msg = ("error", f"the story process died (exit code {proc.exitcode})")
+            return _save_stories(store, upto[0], produce)
+        except _Stale:  # the saved state did not load: rebuild here from the first article
+            pass
         finally:
             proc.join(timeout=60)
             here.close()
-        if msg[0] == "stale":  # the saved state did not load: rebuild here from the first article
-            return in_place(0, None)
-        if msg[0] != "ok":
-            raise StoreError(f"story clustering failed: {msg[1]}; finished work is kept, run again to resume")
-        return _write_stories(store, upto[0], msg[1], msg[2])
+        return in_place(0, None)
 
     return _Stories(proc=proc, finish=finish)
 
@@ -527,7 +556,21 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
         gc.set_threshold(*threshold)
 
 
+# DuckDB's share of the machine's memory (Store.memory_share) while worker processes and the story process run
+# beside it, and while the query index is built alone at the end. With the default share (0.4) the 1M-article
+# run's main process held 9.4 GB of buffer pool beside 7.8 GB of story process and 1.8 GB of workers.
+STAGE_MEMORY_SHARE = 0.2
+INDEX_MEMORY_SHARE = 0.5  # an ART index over 1M articles' postings needs several GB (400-700 MB at 100k)
+
+
 def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress | None) -> TraceReport:
+    try:
+        return _run_steps(store, settings, on_progress)
+    finally:
+        store.memory_share(None)
+
+
+def _run_steps(store: Store, settings: EngineSettings, on_progress: Progress | None) -> TraceReport:
     t0 = time.perf_counter()
     progress = on_progress or (lambda *_: None)
     clock = _Clock()
@@ -544,6 +587,7 @@ def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress 
         ex = ProcessPoolExecutor(max_workers=settings.processes, mp_context=get_context("spawn"),
                                  initializer=_worker_init)
     stories: _Stories | None = None
+    store.memory_share(STAGE_MEMORY_SHARE)
     try:
         new_articles = _articles(store, ex, settings, progress)
         clock.lap("articles")
@@ -551,6 +595,9 @@ def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress 
         stories = _stories(store, beside=True) if ex is not None else None
         new_pairs = _pairs(store, ex, settings, progress)
         clock.lap("pairs")
+        if ex is not None:  # the workers' memory (~0.9 GB each at 1M) is not needed while the stories finish
+            ex.shutdown()
+            ex = None
         if stories is not None:
             stories.finish()
             clock.lap("stories")
@@ -568,6 +615,7 @@ def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress 
         stories = _stories(store)
         clock.lap("stories")
     n_stories = stories.finish()
+    store.memory_share(INDEX_MEMORY_SHARE)
     _query_index(store)
     clock.lap("query index")
     con = store.con

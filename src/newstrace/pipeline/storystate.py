@@ -9,13 +9,52 @@ rebuilt from the stored features.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ..stories import StoryClusterer
 
-__all__ = ["dumps", "loads"]
+__all__ = ["dump_parts", "dumps", "loads"]
 
 
 def dumps(c: StoryClusterer) -> bytes:
     return c.to_bytes()
+
+
+class _Parts:
+    """A write-only binary file that hands its bytes on in parts of ``size`` bytes (the last one shorter)."""
+
+    def __init__(self, emit: Callable[[bytes], None], size: int):
+        self.emit, self.size, self.buf = emit, size, bytearray()
+
+    def write(self, b: bytes) -> int:
+        self.buf += b
+        while len(self.buf) >= self.size:
+            self.emit(bytes(self.buf[:self.size]))
+            del self.buf[:self.size]  # (a bytearray drops its head without moving the rest)
+        return len(b)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        if self.buf:
+            self.emit(bytes(self.buf))
+            self.buf = bytearray()
+
+
+def dump_parts(c: StoryClusterer, emit: Callable[[bytes], None], size: int) -> int:
+    """Hand :func:`dumps`'s bytes to ``emit`` in parts of at most ``size`` bytes as they are made (no copy of
+    the whole state: ~2.6 GB at 1M articles); returns the number of parts."""
+    n = [0]
+
+    def counted(b: bytes) -> None:
+        n[0] += 1
+        emit(b)
+
+    sink = _Parts(counted, size)
+    c.write_to(sink)
+    sink.close()
+    return n[0]
 
 
 def loads(blob: bytes | None) -> StoryClusterer | None:

@@ -131,6 +131,29 @@ def test_recent_cap_keeps_clustering_linear_and_state_round_trips() -> None:
         StoryClusterer.from_bytes(b"not a state")
 
 
+def test_the_state_written_as_a_stream_is_the_saved_state() -> None:
+    """write_to needs no seekable file (the story process streams the state in parts): the same bytes as
+    to_bytes, which load into the same stories."""
+    import io
+
+    fs = [feats(t + f" Report {i}.", f"x{i:02d}", D + dt.timedelta(days=i % 3))
+          for i, t in enumerate([FERRY_A, FERRY_B, BAKERY, ELECTION] * 3)]
+    c = StoryClusterer(recent=3)
+    c.extend(fs)
+
+    class Pipe:  # a stream: no tell, no seek
+        def __init__(self) -> None:
+            self.got = io.BytesIO()
+
+        def write(self, b: bytes) -> int:
+            return self.got.write(b)
+
+    out = Pipe()
+    c.write_to(out)
+    assert out.got.getvalue() == c.to_bytes() == StoryClusterer.from_bytes(c.to_bytes()).to_bytes()
+    assert StoryClusterer.from_bytes(out.got.getvalue()).stories() == c.stories() and len(c.stories()) < len(fs)
+
+
 def test_a_bridging_article_merges_stories_under_the_older_id() -> None:
     s = StorySettings(threshold=0.3)
     c = StoryClusterer(settings=s, merge=True)

@@ -562,7 +562,9 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
 # clusterer alone grows to ~5.3 GB (session 10) and the workers hold ~1.8 GB: 0.15 of 24 GiB (3.6 GB) leaves
 # the tree under 12 GiB. Blocks DuckDB drops stay in the kernel's page cache, which is not counted against it.
 STAGE_MEMORY_SHARE = 0.15
-INDEX_MEMORY_SHARE = 0.5  # an ART index over 1M articles' postings needs several GB (400-700 MB at 100k)
+# The index over 1M articles' 110M postings: 51 s and 5.1 GiB peak at 0.2, 68 s and 7.4 GiB at 0.3 (DuckDB keeps
+# to the limit); at 0.5 the 1M run's tree peaked at 14.3 GiB (session 10).
+INDEX_MEMORY_SHARE = 0.3
 
 
 def _run_pipeline(store: Store, settings: EngineSettings, on_progress: Progress | None) -> TraceReport:

@@ -26,12 +26,13 @@ def _forget_stories(s: Store) -> None:
 
 def test_beside_equals_in_place_fresh_and_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "STORY_CHUNK", 7)  # several chunks through the pipe
+    monkeypatch.setattr(engine, "STATE_PART", 1000)  # the states, saved and sent, in several parts each way
     arts = corpus(10, seed=5)
     with Store(tmp_path / "a.duckdb") as s:
         s.add_articles(arts)
         run_pipeline(s, settings=ONE)  # the stories clustered in this process
         reference = _stories(s)
-        assert len(reference[0]) == len(arts)
+        assert len(reference[0]) == len(arts) and len(reference[1]) > 2
         _forget_stories(s)
         n = engine._stories(s, beside=True).finish()
         assert _stories(s) == reference

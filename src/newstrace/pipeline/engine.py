@@ -294,24 +294,36 @@ def _links(store: Store) -> int:
 STORY_CHUNK = 2_000
 
 
-def _story_start(store: Store, load: bool = True) -> tuple[int, bytes | None, StoryClusterer | None] | None:
-    """Where the story step starts: the seq the saved clusterer state reaches, that state and the clusterer it
-    holds (0, None, None: rebuild from the start, when there is no usable state); None when the stories are
-    already up to date. ``load=False`` leaves the clusterer unloaded (None beside a state that is there) for
-    the story process to load: a 100k-article state takes ~4 s to load, once is enough."""
+def _story_start(store: Store, load: bool = True) -> tuple[int, int, StoryClusterer | None] | None:
+    """Where the story step starts: the seq the saved clusterer state reaches, the number of parts that state
+    is stored in and the clusterer it holds (0, 0, None: rebuild from the start, when there is no usable
+    state); None when the stories are already up to date. ``load=False`` leaves the clusterer unloaded (None
+    beside parts that are there) for the story process to load: a 100k-article state takes ~4 s to load, once
+    is enough, and at 1M articles this process would hold its 2.6 GB twice on the way."""
     from . import storystate
 
     con = store.con
-    saved = _sql(con, "SELECT last_seq, state FROM story_state ORDER BY part")
-    last, blob = (saved[0][0], b"".join(r[1] for r in saved)) if saved else (0, None)
-    del saved  # its parts, joined: ~2.6 GB at 1M articles
-    clusterer = storystate.loads(blob) if load else None
-    if (clusterer is None and load) or not blob:
-        return 0, None, None
+    last, parts, size = _sql(con, "SELECT coalesce(min(last_seq), 0), count(*), coalesce(sum(octet_length(state)), "
+                                  "0) FROM story_state")[0]
+    if not size:
+        return 0, 0, None
+    clusterer = storystate.loads(_saved_state(con, parts)) if load else None
+    if clusterer is None and load:
+        return 0, 0, None
     if not _count(con, "SELECT count(*) FROM articles a JOIN article_facts f ON a.id = f.article_id "
                        "WHERE a.seq > ?", [last]):
         return None
-    return last, blob, clusterer
+    return last, parts, clusterer
+
+
+def _state_part(con: Any, part: int) -> bytes:
+    """One stored part of the clusterer state (a query each: a DuckDB result is held whole until fetched)."""
+    rows = _sql(con, "SELECT state FROM story_state WHERE part = ?", [part])
+    return bytes(rows[0][0]) if rows else b""
+
+
+def _saved_state(con: Any, parts: int) -> bytes:
+    return b"".join(_state_part(con, i) for i in range(parts))
 
 
 def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
@@ -326,11 +338,12 @@ def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
         yield rows[-1][0], [f for _, f in rows]
 
 
-def _story_process(conn: Any, blob: bytes | None, part: int) -> None:
-    """The story process: continue the clusterer saved in ``blob`` with the feature chunks arriving on ``conn``
-    (None ends them), then send back its state as ("part", bytes) messages of at most ``part`` bytes and then
-    ("ok", rows); or ("error", message); or ("stale",) when ``blob`` does not load (the main process then
-    rebuilds the stories from the start)."""
+def _story_process(conn: Any, part: int) -> None:
+    """The story process: receive the saved clusterer state on ``conn`` (the number of its parts, then each
+    part as raw bytes), continue it with the feature chunks arriving after them (None ends them), then send back
+    the new state as ("part", bytes) messages of at most ``part`` bytes and then ("ok", rows); or ("error",
+    message); or ("stale",) when the saved state does not load (the main process then rebuilds the stories
+    from the start)."""
     from . import storystate
 
     gc.set_threshold(*WORKER_GC_THRESHOLD)
@@ -339,6 +352,9 @@ def _story_process(conn: Any, blob: bytes | None, part: int) -> None:
             while (chunk := conn.recv()) is not None:
                 yield from chunk
 
+        parts = [conn.recv_bytes() for _ in range(conn.recv())]
+        blob = b"".join(parts)
+        del parts
         clusterer = storystate.loads(blob)
         if blob and clusterer is None:
             for _ in features():  # drain the feed, so that its thread ends
@@ -436,7 +452,7 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
     start = _story_start(store, load=not beside)
     if start is None:
         return _Stories(_count(store.con, "SELECT count(DISTINCT story_id) FROM stories"))
-    last, blob, clusterer = start
+    last, parts, clusterer = start
     upto = [last]
 
     def in_place(last: int, clusterer: StoryClusterer | None) -> int:
@@ -456,19 +472,19 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
         return _save_stories(store, upto[0], produce)
 
     if not beside:
-        del blob  # loaded: the clusterer holds it all
         return _Stories(in_place(last, clusterer))
     ctx = get_context("spawn")
     here, there = ctx.Pipe()
-    proc = ctx.Process(target=_story_process, args=(there, blob, STATE_PART), daemon=True,
-                       name="newstrace-stories")
+    proc = ctx.Process(target=_story_process, args=(there, STATE_PART), daemon=True, name="newstrace-stories")
     proc.start()
-    del blob
     there.close()
     cursor = store.con.cursor()  # a connection of its own: the feeding thread reads while this one writes
 
     def feed() -> None:
         try:
+            here.send(parts)  # the saved state first, a part at a time
+            for i in range(parts):
+                here.send_bytes(_state_part(cursor, i))
             for seq, chunk in _story_chunks(cursor, last):
                 here.send(chunk)
                 upto[0] = seq

@@ -341,7 +341,8 @@ def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
 def _story_process(conn: Any, part: int) -> None:
     """The story process: receive the saved clusterer state on ``conn`` (the number of its parts, then each
     part as raw bytes), continue it with the feature chunks arriving after them (None ends them), then send back
-    the new state as ("part", bytes) messages of at most ``part`` bytes and then ("ok", rows); or ("error",
+    the new state as parts of at most ``part`` bytes (each a ("part",) message, then the raw bytes) and then
+    ("ok", rows); or ("error",
     message); or ("stale",) when the saved state does not load (the main process then rebuilds the stories
     from the start)."""
     from . import storystate
@@ -365,7 +366,11 @@ def _story_process(conn: Any, part: int) -> None:
         rows, clusterer = cluster_stories(features(), clusterer)
         # the state (~2.6 GB at 1M articles) goes out in parts as it is written, so that no process holds it
         # whole beside the clusterer: the 1M run was killed for memory when it went as one pickled message
-        storystate.dump_parts(clusterer, lambda b: conn.send(("part", b)), part)
+        def send(b: bytes) -> None:  # raw: pickling a part would copy it again on both sides
+            conn.send(("part",))
+            conn.send_bytes(b)
+
+        storystate.dump_parts(clusterer, send, part)
         conn.send(("ok", rows))
     except Exception as e:  # noqa: BLE001 (reported to the main process, which raises it)
         conn.send(("error", f"{type(e).__name__}: {e}"))
@@ -373,9 +378,11 @@ def _story_process(conn: Any, part: int) -> None:
         conn.close()
 
 
-# Bytes per story_state row: the state of 100k articles is about 260 MB, of 1M about 2.6 GB, and one BLOB of
-# that size does not fit an Arrow binary array (2 GiB at most) nor sit well in one DuckDB value.
-STATE_PART = 256 * 2**20
+# Bytes per story_state row and per message between the processes: the state of 100k articles is about 260 MB,
+# of 1M about 2.4 GB, and one BLOB of that size does not fit an Arrow binary array (2 GiB at most) nor sit well
+# in one DuckDB value. Each part is copied a few times on its way (written, sent, received, stored), so a part
+# costs a few times its size in memory for a moment: 64 MiB rather than 256.
+STATE_PART = 64 * 2**20
 
 
 def _state_parts(state: bytes | list[bytes], size: int | None = None) -> pa.ChunkedArray:
@@ -505,7 +512,7 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
                 proc.join(timeout=60)
                 msg = ("error", f"the story process died (exit code {proc.exitcode})")
             if msg[0] == "part":
-                emit(msg[1])
+                emit(here.recv_bytes())
             elif msg[0] == "ok":
                 return msg[1]
             elif msg[0] == "stale":

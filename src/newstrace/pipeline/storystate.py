@@ -29,8 +29,10 @@ class _Parts:
     def write(self, b: bytes) -> int:
         self.buf += b
         while len(self.buf) >= self.size:
-            self.emit(bytes(self.buf[:self.size]))
+            with memoryview(self.buf) as view:  # one copy per part (slicing the bytearray would make two)
+                part = bytes(view[:self.size])
             del self.buf[:self.size]  # (a bytearray drops its head without moving the rest)
+            self.emit(part)
         return len(b)
 
     def flush(self) -> None:

@@ -123,3 +123,22 @@ def test_state_parts_cover_the_state_without_a_copy() -> None:
         assert all(0 < len(p) <= size for p in parts.to_pylist())
     sent = [state[:100], state[100:]]  # the parts as the story process sends them
     assert engine._state_parts(sent).to_pylist() == sent
+
+
+def test_a_state_save_that_fails_half_way_changes_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "h.duckdb") as s:
+        s.add_articles(corpus(3, seed=6))
+        run_pipeline(s, settings=ONE)
+        before = _stories(s)
+
+        def produce(emit):  # type: ignore[no-untyped-def]
+            emit(b"the first part of a state")  # committed into story_state_next on its own ...
+            raise RuntimeError("the story process died")  # ... and dropped with it
+
+        with pytest.raises(RuntimeError):
+            engine._save_stories(s, 10**9, produce)
+        assert _stories(s) == before
+        tables = {r[0] for r in s.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert "story_state" in tables and "story_state_next" not in tables
+        n = engine._save_stories(s, before[1][0][0], lambda emit: (emit(b"x" * 10), emit(b"y"), [("s", "a", 0)])[2])
+        assert n == 1 and _stories(s) == ([("s", "a", 0)], [(before[1][0][0], 0, b"x" * 10), (before[1][0][0], 1, b"y")])

@@ -29,7 +29,8 @@ Tables (DDL in :data:`.schema.DDL`, schema ``pipeline`` version 3 in ``meta``)::
     stories       (story_id, article_id, position)                        story id = its first article (rewritten)
     stage_errors  (stage, unit, error)            units whose stage raised (done, not retried; bare facts)
     story_state   (last_seq, state BLOB, part)    the story clusterer after article seq last_seq (.npz, no pickle),
-                                                  in parts of at most 256 MiB, joined in part order
+                                                  in parts of at most 64 MiB, joined in part order
+                                                  (a new state is written to story_state_next, then renamed)
 
 >>> from newstrace.store import Store
 >>> with Store(":memory:") as s:

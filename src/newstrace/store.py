@@ -147,10 +147,9 @@ class Store:
     def memory_share(self, fraction: float | None = None) -> None:
         """Set DuckDB's memory limit to ``fraction`` of the machine's memory (None: back to the default,
         :data:`MEMORY_FRACTION`) while the store is open; a step that runs processes beside it lowers it, one
-        that runs alone may raise it. Nothing changes when :data:`MEMORY_ENV` sets the limit by hand or the
-        memory is unknown. DuckDB evicts cached blocks at once to meet a lower limit."""
-        if os.environ.get(MEMORY_ENV, "").strip():
-            return
+        that runs alone may raise it. A limit set by hand (:data:`MEMORY_ENV`, which :func:`memory_limit`
+        returns whatever the fraction) stays; nothing changes when the memory is unknown. DuckDB evicts cached
+        blocks at once to meet a lower limit."""
         limit = memory_limit(fraction)
         if limit:
             try:

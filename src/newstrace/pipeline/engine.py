@@ -342,9 +342,8 @@ def _story_process(conn: Any, part: int) -> None:
     """The story process: receive the saved clusterer state on ``conn`` (the number of its parts, then each
     part as raw bytes), continue it with the feature chunks arriving after them (None ends them), then send back
     the new state as parts of at most ``part`` bytes (each a ("part",) message, then the raw bytes) and then
-    ("ok", rows); or ("error",
-    message); or ("stale",) when the saved state does not load (the main process then rebuilds the stories
-    from the start)."""
+    ("ok", rows); or ("error", message); or ("stale",) when the saved state does not load (the main process
+    then rebuilds the stories from the start)."""
     from . import storystate
 
     gc.set_threshold(*WORKER_GC_THRESHOLD)
@@ -594,9 +593,9 @@ def run_pipeline(store: Store, *, settings: EngineSettings = EngineSettings(),
 
 # DuckDB's share of the machine's memory (Store.memory_share) while worker processes and the story process run
 # beside it, and while the query index is built alone at the end. With the default share (0.4) the 1M-article
-# run's main process held 9.4 GB of buffer pool beside 7.8 GB of story process and 1.8 GB of workers. At 1M the
-# clusterer alone grows to ~5.3 GB (session 10) and the workers hold ~1.8 GB: 0.15 of 24 GiB (3.6 GB) leaves
-# the tree under 12 GiB. Blocks DuckDB drops stay in the kernel's page cache, which is not counted against it.
+# run's main process held 9.4 GB of buffer pool beside 7.8 GB of story process and 1.8 GB of workers. With 0.15
+# (3.6 GB here) the 1M story step peaked at 9.52 GiB for the tree (story process 5.84, main 3.93; session 10),
+# which leaves room for the workers' ~1.8 GB under 12 GiB. Blocks DuckDB drops stay in the kernel's page cache.
 STAGE_MEMORY_SHARE = 0.15
 # The index over 1M articles' 110M postings: 51 s and 5.1 GiB peak at 0.2, 68 s and 7.4 GiB at 0.3 (DuckDB keeps
 # to the limit); at 0.5 the 1M run's tree peaked at 14.3 GiB (session 10).

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from .crf import IntMap, LinearCRF, numba_available
+from .emit import COMPILED as EMIT_COMPILED, EMIT_CODES, emit
 from . import features as F
 from ..tokens import stem
 from .features import _PAD, _type_ctx, _word_feats, featurize, stack, tokenize
@@ -154,7 +155,7 @@ class _TypeScores:
         self.table = np.zeros((4096, self.SLOTS, k))
         self.table[0, 1:] = self._sum(_PAD)
         self.lows: list[str] = [""]
-        self.codes = np.zeros((4, 4096), dtype=np.int64)  # cue class, mined level, bits, place word id; by row
+        self.codes = np.zeros((len(EMIT_CODES), 4096), dtype=np.int64)  # by row: see emit.EMIT_CODES
         self.n = 1
 
     def _sum(self, attrs: tuple[str, ...]) -> np.ndarray:
@@ -169,14 +170,16 @@ class _TypeScores:
             grown = np.zeros((size,) + self.table.shape[1:])
             grown[: self.n] = self.table[: self.n]
             self.table = grown
-            codes = np.zeros((4, size), dtype=np.int64)
+            codes = np.zeros((len(EMIT_CODES), size), dtype=np.int64)
             codes[:, : self.n] = self.codes[:, : self.n]
             self.codes = codes
         get, miss = self.crf.index.get, len(self.crf.index)
         ids: list[int] = []
         starts: list[int] = []
-        cls_l, lv_l, bits_l, wid_l = [], [], [], []
-        known = _place_weights().words.get  # the word's id in the place-feature tables (0: none has it)
+        cols: list[list[int]] = [[] for _ in EMIT_CODES]
+        cls_l, lv_l, bits_l, wid_l, up_l, ofs_l, acc_l, to_l, nca_l, ncb_l = cols
+        pw = _place_weights()
+        known, nc, pmiss = pw.words.get, pw.nc.get, pw.miss  # word ids in the place tables (0: none has it)
         for w in words:
             own, low, cls, lv = _word_feats(w)
             self.lows.append(low)
@@ -184,13 +187,20 @@ class _TypeScores:
             lv_l.append(lv)
             bits_l.append(F._BITS.get(low, 0))
             wid_l.append(known(low, 0))
+            up_l.append(w[0].isupper())  # (Place: ASCII capitals, else str.isupper: the same for one character)
+            ofs_l.append(w in ("of", "’s", "'s"))
+            acc_l.append(low == "according")
+            to_l.append(low == "to")
+            st = stem(low) if cls else ""  # the nearest-cue features of a cue word ('nc=' + side + stem)
+            nca_l.append(nc(("a", st), pmiss) if st else pmiss)
+            ncb_l.append(nc(("b", st), pmiss) if st else pmiss)
             for feats in (own, *_type_ctx(low, cls)):
                 starts.append(len(ids))
                 ids.extend([get(a, miss) for a in feats])
         # every group is non-empty (a word's own features and each neighbour feature hold its "w...=" form)
         sums = np.add.reduceat(self.crf.state[ids], starts, axis=0)
         self.table[self.n : need] = sums.reshape(len(words), self.SLOTS, -1)
-        self.codes[:, self.n : need] = cls_l, lv_l, bits_l, wid_l
+        self.codes[:, self.n : need] = cols
         self.row.update(zip(words, range(self.n, need)))
         self.n = need
 
@@ -412,11 +422,19 @@ def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
     place-dependent features' rows."""
     ts = _type_scores()
     rows = ts.rows([text[s:e] for s, e in toks])
-    static = ts.static(rows)
     if not toks:
-        return static
+        return ts.static(rows)
     pw = _place_weights()
-    return static + pw.state[pw.rows(ts.place(text, toks, rows))].sum(axis=0)
+    if EMIT_COMPILED:
+        return emit(text, toks, rows, ts, pw)
+    return _emissions_numpy(text, toks, rows, ts, pw)
+
+
+def _emissions_numpy(text: str, toks: list[tuple[int, int]], rows: np.ndarray, ts: _TypeScores,
+                     pw: _PlaceWeights) -> np.ndarray:
+    """:func:`emissions` in numpy: :class:`.features.Place` and :meth:`_PlaceWeights.rows` (without numba, and
+    the reference the compiled pass of :mod:`.emit` is tested against)."""
+    return ts.static(rows) + pw.state[pw.rows(ts.place(text, toks, rows))].sum(axis=0)
 
 
 def labels_for(toks: list[tuple[int, int]], spans: list[RoleSpan]) -> list[str]:

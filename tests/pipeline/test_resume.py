@@ -26,7 +26,7 @@ _CHILD = textwrap.dedent("""
 
     if __name__ == "__main__":
         with Store(sys.argv[1]) as s:
-            run_pipeline(s, settings=EngineSettings(workers=int(sys.argv[2])), on_progress=progress)
+            run_pipeline(s, settings=EngineSettings(workers=int(sys.argv[2]), commit=16), on_progress=progress)
         print("finished", 0, 0, flush=True)
 """)
 

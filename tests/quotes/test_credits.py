@@ -1,5 +1,7 @@
 """Outlet credits on invented sentences: every construction, canonical names, the extendable table."""
 
+import importlib
+
 import pytest
 
 from newstrace.quotes import OutletTable, credits, default_table
@@ -55,3 +57,27 @@ def test_credit_through_a_report_by_an_outlet():
     found = find("This piece draws on a report by the Lakeside Courier. Officials said, citing a dispatch from "
                  "Reuters, that the bridge would reopen. She wrote a report on the ferry in March.")
     assert [(c.outlet, c.kind) for c in found] == [("Lakeside Courier", "report"), ("Reuters", "report")]
+
+
+TRICKY = [
+    "Reuters has reported that the dam held. The Valley Post had said so.\nAP   \n\n  reported a fire.",
+    "(Reuters reported) and Reuters’ staff said; Reuters-said; the Harbour Times quoted, the Times reports.",
+    "The Morning Gazette first reported the leak, and the Morning Gazette broke the news of the merger.",
+    "Ola Brennick said. Brennick has said. The Nation had had reported. Nobody reported.",
+    "Staff of the Lakeside Chronicle contributed reporting.\nThe Valley Wire contributed to this report.",
+    "VW reported a fire. VW\u00a0said it again." + " " * 300 + "said",
+    "reported said says",
+]
+
+
+def test_skipping_patterns_that_cannot_match_changes_nothing(monkeypatch):
+    """The patterns that open with the outlet run only where they can match: the same credits as running them
+    everywhere, with the default table and with one that holds an alias of its own."""
+    C = importlib.import_module("newstrace.quotes.credits")  # (the package's ``credits`` is the function)
+    find_credits = C.find_credits
+    table = OutletTable.from_tsv(C._TABLE_PATH)
+    table.extend("Valley Wire", ["VW"])
+    guarded = [(find_credits(t), find_credits(t, table)) for t in TRICKY]
+    assert any(g for pair in guarded for g in pair)
+    monkeypatch.setattr(C, "_may_match", lambda *a: True)
+    assert [(find_credits(t), find_credits(t, table)) for t in TRICKY] == guarded

@@ -330,8 +330,15 @@ def _headline(text: str, spans: list[RoleSpan], regions: Sequence[QuoteRegion]) 
             and not any(s < r.end and r.start < e for _, s, e in spans)]
 
 
-_COUNTED = re.compile(r"[^\s,.;:]")  # the characters _kind counts: not spaces, not these stops
+# _kind counts the characters that are not spaces nor these stops, as the length less those (about a sixth of a
+# text: a sixth of the matches to collect; _kind 0.1 -> ~0.03 ms a quotation).
+_NOT_COUNTED = re.compile(r"[\s,.;:]")
 _QUOTED_RUN = re.compile(rb"[^\x00]+")
+
+
+def _counted(text: str, start: int, end: int) -> int:
+    end = min(end, len(text))
+    return end - start - len(_NOT_COUNTED.findall(text, start, end)) if end > start else 0
 
 
 def _kind(pieces: tuple[Span, ...], text: str) -> QuoteKind:
@@ -339,9 +346,9 @@ def _kind(pieces: tuple[Span, ...], text: str) -> QuoteKind:
     depth = depth_array(text)
     inside = total = 0
     for p in pieces:
-        total += len(_COUNTED.findall(text, p.start, p.end))
+        total += _counted(text, p.start, p.end)
         for m in _QUOTED_RUN.finditer(depth, p.start, p.end):
-            inside += len(_COUNTED.findall(text, m.start(), m.end()))
+            inside += _counted(text, m.start(), m.end())
     if total and inside >= 0.9 * total:
         return "direct"
     return "indirect" if inside == 0 else "mixed"

@@ -156,7 +156,9 @@ def _entities(text: str, split: tuple[list[str], list[str]] | None = None) -> li
     # Only capitalised words and tokens with a digit do anything; every other token ends the name being read
     # (flush), so the loop visits those tokens alone and flushes when it skipped one (a third of the time).
     last = -2
-    for i, tok in enumerate(words):
+    # (the tokens that may do anything, picked first in one comprehension: a quarter of them on news text)
+    for i in [i for i, tok in enumerate(words) if tok[0].isupper() or not tok.isalpha()]:
+        tok = words[i]
         number = not tok.isalpha() and _DIGIT.search(tok) is not None
         if not number and not tok[0].isupper():
             continue
@@ -201,9 +203,11 @@ def _content_stem(word: str) -> str:
 def _content_stems(text: str, words: list[str] | None = None) -> list[str]:
     """Stems of the content words (no stopwords, three letters or more, or a number), cached per word form.
     ``words``: the words of ``text``, when already split."""
-    get = _CONTENT.get
     words = WORD_RE.findall(text) if words is None else words
-    return [x for x in (get(w) if w in _CONTENT else _content_stem(w) for w in words) if x]
+    stems = list(map(_CONTENT.get, words))  # (C-level probes; the few unknown forms are worked out below)
+    if None in stems:
+        stems = [_content_stem(w) if x is None else x for x, w in zip(stems, words)]
+    return list(filter(None, stems))
 
 
 def story_features(text: str, *, id: str, title: str | None = None,

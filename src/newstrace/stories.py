@@ -429,15 +429,19 @@ class StoryClusterer:
         """Sorted term ids of ``f`` and their counts; new terms get ids."""
         vocab = self._vocab
         keys = ["w:" + t for t in f.words] + ["e:" + t for t in f.entities]
-        fresh = [k for k in keys if k not in vocab]  # distinct: words and names each come from one mapping
-        if fresh:
-            vocab.update(zip(fresh, range(len(vocab), len(vocab) + len(fresh))))
+        got = list(map(vocab.get, keys))  # one probe per key (a cache miss each in a vocabulary of millions)
+        if None in got:
+            fresh = [k for k, i in zip(keys, got) if i is None]  # distinct: words and names each from one mapping
+            first = len(vocab)
+            vocab.update(zip(fresh, range(first, first + len(fresh))))
             self._df.extend(np.zeros(len(fresh), np.int64))
             self._held.extend(np.zeros(len(fresh), np.int64))
             names = np.array([k[0] == "e" for k in fresh], np.bool_)
             self._entity.extend(names)
             self._derived_extend(names)
-        a = np.fromiter(map(vocab.__getitem__, keys), np.int32, len(keys))
+            new = iter(range(first, first + len(fresh)))
+            got = [next(new) if i is None else i for i in got]
+        a = np.array(got, np.int32)
         c = np.minimum(np.fromiter((*f.words.values(), *f.entities.values()), np.int64, len(keys)), 65535)
         order = np.argsort(a, kind="stable")
         return a[order], c[order].astype(np.uint16)

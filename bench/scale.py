@@ -1,7 +1,7 @@
 """Scale benchmark (issue 7 item 4): the local engine end to end on generated corpora with planted reuse.
 
 Usage: python bench/scale.py [--sizes 10000] [--spark-size N] [--master local[*]] [--seed 7] [--workdir DIR]
-                             [--queries 100] [--no-incremental] [--resume]
+                             [--queries 100] [--no-incremental] [--resume] [--reuse-corpus]
 
 Corpora come from real text: the PAN 2013 source documents and the PolNeAR article texts (../shared/data), cut
 into articles of consecutive sentences (disjoint stretches; the texts themselves share some passages, PAN's
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import random
 import re
 import subprocess
@@ -356,21 +357,42 @@ def run_size(n: int, args: argparse.Namespace, pool: list[list[str]]) -> dict:
     work = args.workdir / f"n{n}"
     work.mkdir(parents=True, exist_ok=True)
     db = work / "store.duckdb"
-    resumed = bool(args.resume and db.exists() and (work / "corpus.jsonl").exists())
-    run = Child(str(work / "corpus.jsonl"), str(db), "resume") if resumed else None
+    corpus, saved = work / "corpus.jsonl", work / "corpus.state.pkl"
+    resumed = bool(args.resume and db.exists() and corpus.exists())
+    run = Child(str(corpus), str(db), "resume") if resumed else None
     t0 = time.perf_counter()
-    rows, plants = make_corpus(n, gen, rng)
+    state = _saved_corpus(saved, n, args.seed) if args.reuse_corpus and corpus.exists() else None
+    if state is not None:  # the corpus of an earlier run of this size and seed, and what followed its making
+        gen, rng, plants, donors = state["gen"], state["rng"], state["plants"], state["donors"]
+    else:
+        rows, plants = make_corpus(n, gen, rng)
+        if not resumed:
+            write_jsonl(rows, corpus)
+        donors = rng.sample(rows, min(len(rows), 5000))  # (the same draw as after the run: the run uses no rng)
+        del rows  # 5.6 GB at 1M: with it held, the machine met its OOM killer beside the run (run M)
+        if not resumed:
+            with open(saved, "wb") as f:
+                pickle.dump({"n": n, "seed": args.seed, "gen": gen, "rng": rng, "plants": plants,
+                             "donors": donors}, f, protocol=pickle.HIGHEST_PROTOCOL)
     if not resumed:
         for stale in (db, Path(f"{db}.wal")):
             stale.unlink(missing_ok=True)
-        write_jsonl(rows, work / "corpus.jsonl")
     gen_s = time.perf_counter() - t0
-    donors = rng.sample(rows, min(len(rows), 5000))  # (the same draw as after the run: the run uses no rng)
-    del rows  # 5.6 GB at 1M: with it held, the machine met its OOM killer beside the run (run M)
     ans, peak = (run or Child(str(work / "corpus.jsonl"), str(db))).wait()
     rec, cov, k = recall(db, plants)
     return {"n": n, "gen_s": gen_s, "peak_rss": peak, "recall": rec, "coverage": cov, "planted": k, "db": db,
             "work": work, "gen": gen, "rng": rng, "donors": donors, "resumed": resumed, **ans}
+
+
+def _saved_corpus(path: Path, n: int, seed: int) -> dict | None:
+    """What :func:`run_size` saved beside a corpus it wrote (this script's own pickle, in the work directory it
+    was given), when it is for ``n`` articles and ``seed``; else None (the corpus is made again)."""
+    try:
+        with open(path, "rb") as f:
+            state = pickle.load(f)  # noqa: S301 (written by this script into the user's own work directory)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+    return state if state.get("n") == n and state.get("seed") == seed else None
 
 
 def show(r: dict) -> None:
@@ -424,6 +446,9 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--workdir", type=Path, default=None, help="kept after the run (default: a temporary one)")
+    ap.add_argument("--reuse-corpus", action="store_true",
+                    help="use the corpus an earlier run of the same size and seed left in --workdir (saves its "
+                         "making: about 9 minutes at 1M); the store is built afresh")
     ap.add_argument("--resume", action="store_true",
                     help="continue the store a killed run left in --workdir (times cover what was left)")
     args = ap.parse_args()

@@ -65,6 +65,7 @@ class OutletTable:
                 self.aliases[a.strip()] = canonical
         self.kinds[canonical] = kind
         self.__dict__.pop("_rx", None)
+        self.__dict__.pop("_ends", None)
 
     def pattern(self) -> str:
         """One regex alternation of every alias, longest first (kept until :meth:`extend` changes the table)."""
@@ -72,6 +73,15 @@ class OutletTable:
         if rx is None:
             rx = self.__dict__["_rx"] = "|".join(re.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
         return rx
+
+    def name_ends(self) -> frozenset[str]:
+        """How an outlet name can end: the last whitespace-separated piece of each alias and outlet head word (kept
+        until :meth:`extend` changes the table)."""
+        ends = self.__dict__.get("_ends")
+        if ends is None:
+            ends = self.__dict__["_ends"] = frozenset(a.split()[-1] for a in (*self.aliases, *_OUTLET_HEADS)
+                                                      if a.split())
+        return ends
 
     def canonical(self, mention: str) -> str:
         m = mention.strip()
@@ -129,12 +139,6 @@ _VERB_AT = re.compile(r"\s(?=(?:reported|reports|said|says|quoted|cited|revealed
                       r"\b)")
 
 
-@lru_cache(maxsize=8)
-def _last_pieces(alias_rx: str, aliases: tuple[str, ...]) -> frozenset[str]:
-    """How an outlet name can end: the last whitespace-separated piece of each alias and of each head word."""
-    return frozenset(a.split()[-1] for a in (*aliases, *_OUTLET_HEADS) if a.split())
-
-
 def _outlet_then_verb(text: str, ends: frozenset[str]) -> bool:
     """Whether a cue verb of the "X reported" pattern follows (after white space, and "has"/"had") a piece of
     text that ends like an outlet name: a necessary condition of that pattern's match."""
@@ -159,7 +163,7 @@ def _may_match(i: int, kind: str, text: str, alias_rx: str, tab: OutletTable) ->
     """False only where pattern ``i`` of :func:`_patterns` cannot match ``text``."""
     if kind == "contributed":
         return "contributed" in text
-    return i != _OUTLET_FIRST or _outlet_then_verb(text, _last_pieces(alias_rx, tuple(tab.aliases)))
+    return i != _OUTLET_FIRST or _outlet_then_verb(text, tab.name_ends())
 
 
 def find_credits(article: Article | str, table: OutletTable | None = None) -> list[Credit]:

@@ -197,20 +197,23 @@ def _hash_fill_py(table: np.ndarray, vals: np.ndarray, keys: np.ndarray, values:
         vals[h] = values[i]
 
 
-def _hash_get_py(table: np.ndarray, vals: np.ndarray, query: np.ndarray, shift: int, missing: int) -> np.ndarray:
+def _hash_probe_py(table: np.ndarray, vals: np.ndarray, k: int, shift: int, missing: int) -> int:
+    """The value of one key (``missing`` for a negative or absent one); :mod:`.emit` probes with it too."""
+    if k < 0:
+        return missing
     mask = len(table) - 1
+    h = np.int64((np.uint64(k) * np.uint64(_GOLDEN)) >> np.uint64(shift))
+    while table[h] != -1:
+        if table[h] == k:
+            return vals[h]
+        h = (h + 1) & mask
+    return missing
+
+
+def _hash_get_py(table: np.ndarray, vals: np.ndarray, query: np.ndarray, shift: int, missing: int) -> np.ndarray:
     out = np.empty(len(query), dtype=np.int64)
     for i in range(len(query)):
-        k = query[i]
-        out[i] = missing
-        if k < 0:
-            continue
-        h = np.int64((np.uint64(k) * np.uint64(_GOLDEN)) >> np.uint64(shift))
-        while table[h] != -1:
-            if table[h] == k:
-                out[i] = vals[h]
-                break
-            h = (h + 1) & mask
+        out[i] = _hash_probe(table, vals, query[i], shift, missing)
     return out
 
 
@@ -254,10 +257,12 @@ try:  # numba compiles the loops (cached on disk after the first run); without i
     _viterbi = njit(cache=True, nogil=True)(_viterbi_py)
     _marginals = njit(cache=True, nogil=True)(_marginals_py)
     _hash_fill = njit(cache=True, nogil=True)(_hash_fill_py)
+    _hash_probe = njit(cache=True, nogil=True, inline="always")(_hash_probe_py)
     _hash_get = njit(cache=True, nogil=True)(_hash_get_py)
     _NUMBA = True
 except ImportError:  # pragma: no cover - numba is a declared dependency
     _viterbi, _marginals, _hash_fill, _hash_get = _viterbi_py, _marginals_py, _hash_fill_py, _hash_get_py
+    _hash_probe = _hash_probe_py
     _NUMBA = False
 
 

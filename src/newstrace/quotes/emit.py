@@ -16,6 +16,8 @@ from itertools import chain
 
 import numpy as np
 
+from .crf import _hash_probe  # the IntMap probe of one key (compiled there)
+
 __all__ = ["EMIT_CODES", "emit"]
 
 # Rows of the tagger's per-type code table (:class:`.tagger._TypeScores`): the first four are what
@@ -24,22 +26,6 @@ EMIT_CODES = ("cls", "lv", "bits", "wid", "upper", "ofs", "according", "to", "nc
 CLS, LV, BITS, WID, UPPER, OFS, ACC, TO, NC_A, NC_B = range(len(EMIT_CODES))
 
 _STRONG = 3  # features.STRONG (checked by the test)
-_GOLDEN = 0x9E3779B97F4A7C15
-
-
-def _probe(table: np.ndarray, vals: np.ndarray, k: int, shift: int, missing: int) -> int:
-    """:class:`.crf.IntMap` lookup of one key (``missing`` for a negative or absent key)."""
-    if k < 0:
-        return missing
-    mask = len(table) - 1
-    h = np.int64((np.uint64(k) * np.uint64(_GOLDEN)) >> np.uint64(shift))
-    while table[h] != -1:
-        if table[h] == k:
-            return vals[h]
-        h = (h + 1) & mask
-    return missing
-
-
 def _cue_codes(sid: np.ndarray, cue: np.ndarray, after: np.ndarray, before: np.ndarray, nb: int,
                out: np.ndarray, near: np.ndarray) -> None:
     """:func:`.features._cue_codes` into ``out`` and ``near``: each token's place relative to the nearest cue of
@@ -177,8 +163,8 @@ def _emit_py(starts: np.ndarray, ends: np.ndarray, cp: np.ndarray, sstart: np.nd
         w = wid[i]
         pw = bos if i == 0 else wid[i - 1]
         nw = eos if i == k3 else wid[i + 1]
-        b_minus = _probe(bm_table, bm_vals, pw * m + w if (pw > 0 and w > 0) else -1, shift_m, miss)
-        b_plus = _probe(bp_table, bp_vals, w * m + nw if (w > 0 and nw > 0) else -1, shift_p, miss)
+        b_minus = _hash_probe(bm_table, bm_vals, pw * m + w if (pw > 0 and w > 0) else -1, shift_m, miss)
+        b_plus = _hash_probe(bp_table, bp_vals, w * m + nw if (w > 0 and nw > 0) else -1, shift_p, miss)
         side = rel_side[rel[i]]
         ncr = miss
         if near[i] >= 0:
@@ -213,7 +199,6 @@ def _emit_py(starts: np.ndarray, ends: np.ndarray, cp: np.ndarray, sstart: np.nd
 try:  # compiled when numba is present (a dependency; cached on disk after the first run)
     from numba import njit
 
-    _probe = njit(cache=True, nogil=True, inline="always")(_probe)
     _cue_codes = njit(cache=True, nogil=True)(_cue_codes)
     _emit = njit(cache=True, nogil=True)(_emit_py)
     COMPILED = True

@@ -10,8 +10,8 @@ from typing import Iterator
 
 import pyarrow as pa
 
-from ..pipeline import codec
-from ..pipeline.stages import article_stage, fingerprint_stage, pair_stage, provenance_stage, story_stage
+from ..pipeline.stages import (article_stage, decoded_quotes, fingerprint_stage, pair_stage, provenance_stage,
+                               story_stage)
 from .tables import FACT_TABLES, PAIR_TABLES, article_from_row, nested_batch, table_schema, work_schema
 
 __all__ = ["article_batches", "fingerprint_batches", "link_batches", "pair_batches", "story_batches"]
@@ -48,8 +48,7 @@ def pair_batches(batches: Batches) -> Batches:
         units = []
         for r in b.to_pylist():
             got = pair_stage(article_from_row(r["a"]), article_from_row(r["b"]),
-                             [codec.quote_from(q) for q in r["a_quotes"] or []],
-                             [codec.quote_from(q) for q in r["b_quotes"] or []], r["a_facts"], r["b_facts"])
+                             decoded_quotes(r["a_quotes"]), decoded_quotes(r["b_quotes"]), r["a_facts"], r["b_facts"])
             units.append(((got.a_id, got.b_id), tuple(getattr(got, t) for t in PAIR_TABLES)))
         yield nested_batch(schema, units)
 

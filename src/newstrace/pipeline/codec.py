@@ -6,18 +6,42 @@ import datetime as dt
 import json
 from typing import Any
 
+import orjson
+
 from ..model import Span
 from ..provenance import ArticleFacts, Evidence, Link, PairFacts, QuoteFact
 from ..quotes import Quote
 from ..stories import StoryFeatures
 
-__all__ = ["dump", "facts_from", "facts_to", "features_from", "features_to", "link_from", "link_to",
+__all__ = ["dump", "loads", "facts_from", "facts_to", "features_from", "features_to", "link_from", "link_to",
            "pair_from", "pair_to", "quote_from", "quote_to", "span_obj"]
 
 
 def dump(value: Any) -> str:
     """Compact, key-sorted JSON (the same value always gives the same string)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# orjson writes the same bytes as json.dumps(ensure_ascii=False, compact separators) for strings (every code point
+# but the lone surrogates checked), ints within 64 bits, None and booleans, in 6-8x less time (story features:
+# 65 -> 9.5 us per bench article), and reads 2-2.5x faster (features 98 -> 52 us, a quotation 5.8 -> 2.4 us).
+# It differs on floats (exponents), NaN and infinities, so only the float-free values below use it to write; what
+# it refuses (a lone surrogate, an int beyond 64 bits, NaN or Infinity when reading) goes to json, which accepts
+# them. One difference in reading stays: orjson reads an int beyond 64 bits as a float; these values hold offsets,
+# lengths and counts, far below. tests/pipeline/test_codec.py checks both.
+def _fast(value: Any, sort: bool) -> str:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort else 0).decode()
+    except TypeError:  # orjson.JSONEncodeError: lone surrogates, big ints
+        return json.dumps(value, ensure_ascii=False, sort_keys=sort, separators=(",", ":"))
+
+
+def loads(s: str) -> Any:
+    """``json.loads`` of ``s`` (through orjson where it reads it)."""
+    try:
+        return orjson.loads(s)
+    except ValueError:  # orjson.JSONDecodeError: NaN, Infinity, escaped lone surrogates
+        return json.loads(s)
 
 
 def _date_to(value: dt.date | dt.datetime | None) -> str | None:
@@ -37,7 +61,7 @@ def facts_to(f: ArticleFacts) -> str:
 
 
 def facts_from(s: str) -> ArticleFacts:
-    d = json.loads(s)
+    d = loads(s)
     return ArticleFacts(id=d["id"], length=d["length"], outlet=d["outlet"], published=_date_from(d["published"]),
                         credits=tuple(d["credits"]), datelines=tuple(d["datelines"]),
                         quotes=tuple(tuple(q) for q in d["quotes"]), agencies=frozenset(d["agencies"]),
@@ -51,7 +75,7 @@ def pair_to(p: PairFacts) -> str:
 
 
 def pair_from(s: str) -> PairFacts:
-    d = json.loads(s)
+    d = loads(s)
     return PairFacts(passages=tuple(tuple(x) for x in d["passages"]),  # type: ignore[misc]
                      quotes=tuple(QuoteFact(*q) for q in d["quotes"]),
                      sentences=tuple(tuple(x) for x in d["sentences"]))  # type: ignore[misc]
@@ -65,7 +89,7 @@ def link_to(lk: Link) -> str:
 
 
 def link_from(s: str) -> Link:
-    d = json.loads(s)
+    d = loads(s)
     return Link(a=d["a"], b=d["b"], direction=d["direction"], confidence=d["confidence"],
                 evidence=tuple(Evidence(*e) for e in d["evidence"]), credited=d["credited"], churn=d["churn"],
                 common_source=d["common_source"], untaken=tuple(tuple(x) for x in d["untaken"]),
@@ -74,12 +98,12 @@ def link_from(s: str) -> Link:
 
 def features_to(f: StoryFeatures) -> str:
     """Keeps the dicts' order (sums over them then add up in the same order as on the original)."""
-    return json.dumps({"id": f.id, "words": dict(f.words), "entities": dict(f.entities),
-                 "published": _date_to(f.published)}, ensure_ascii=False, separators=(",", ":"))
+    return _fast({"id": f.id, "words": dict(f.words), "entities": dict(f.entities),
+                  "published": _date_to(f.published)}, False)
 
 
 def features_from(s: str) -> StoryFeatures:
-    d = json.loads(s)
+    d = loads(s)
     pub = d["published"]
     return StoryFeatures(id=d["id"], words=d["words"], entities=d["entities"],
                          published=dt.date.fromisoformat(pub) if pub else None)
@@ -91,13 +115,13 @@ def span_obj(s: Span | None) -> list[int] | None:
 
 def quote_to(q: Quote) -> str:
     """The whole :class:`Quote` (body offsets), enough to rebuild it for quotation matching."""
-    return dump({"content": span_obj(q.content), "kind": q.kind, "speaker": span_obj(q.speaker),
-                 "cue": span_obj(q.cue), "addressee": span_obj(q.addressee), "name": q.name, "role": q.role,
-                 "pieces": [span_obj(p) for p in q.pieces]})
+    return _fast({"content": span_obj(q.content), "kind": q.kind, "speaker": span_obj(q.speaker),
+                  "cue": span_obj(q.cue), "addressee": span_obj(q.addressee), "name": q.name, "role": q.role,
+                  "pieces": [span_obj(p) for p in q.pieces]}, True)
 
 
 def quote_from(s: str) -> Quote:
-    d = json.loads(s)
+    d = loads(s)
 
     def sp(x: list[int] | None) -> Span | None:
         return None if x is None else Span(x[0], x[1])

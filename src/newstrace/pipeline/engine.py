@@ -25,12 +25,11 @@ import pyarrow as pa
 from ..errors import ConfigError, StoreError
 from ..model import Article
 from ..store import Store
-from . import codec
 from .candidates import update_candidates
 from .links import update_links
 from .schema import PAIR_TABLES, ensure
 from .sql import Tx as _Tx, count as _count, insert as _insert, sql as _sql
-from .stages import (ArticleRows, PairRows, article_stage_safe, cluster_stories,
+from .stages import (ArticleRows, PairRows, article_stage_safe, cluster_stories, decoded_quotes,
                      fingerprint_stage, pair_key, pair_stage_safe)
 
 if TYPE_CHECKING:
@@ -153,8 +152,7 @@ def _article_task(batch: list[Article]) -> list[ArticleRows]:
 
 
 def _pair_task(batch: list[tuple]) -> list[PairRows]:
-    return [pair_stage_safe(a, b, [codec.quote_from(q) for q in qa], [codec.quote_from(q) for q in qb], fa, fb)
-            for a, b, qa, qb, fa, fb in batch]
+    return [pair_stage_safe(a, b, decoded_quotes(qa), decoded_quotes(qb), fa, fb) for a, b, qa, qb, fa, fb in batch]
 
 
 def _run_tasks(ex: Executor | None, fn: Callable, chunks: Iterator[list], write: Callable[[list], None],

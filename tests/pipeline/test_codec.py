@@ -17,7 +17,8 @@ from newstrace.stories import StoryFeatures
 # control characters, quote marks, backslashes, non-Latin scripts, combining marks, astral code points and the
 # two line separators JavaScript cares about
 AWKWARD = ["plain", "", 'say "no"', "back\\slash", "tab\tnew\nline\r", "\x00\x01\x1f\x7f", "naïve café",
-           "Ben-Gurion’s «quote»", "中文", "e\u0301", "🙂 and 𝔘", "\u2028\u2029", "\ufeffbom", "\ud800lone", "x\udfff"]
+           "Ben-Gurion’s «quote»", "中文", "e\u0301", "🙂 and 𝔘", "\u2028\u2029", "\ufeffbom", "\ud800lone",
+           "x\udfff"]
 
 
 def _json_features(f: StoryFeatures) -> str:  # what features_to wrote before orjson

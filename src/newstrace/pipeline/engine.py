@@ -61,7 +61,8 @@ class EngineSettings:
     # Pairs whose articles, quotations and facts are loaded at once. Each load scans those tables, so its cost
     # grows with the store, not the wave: on run S's 1M store a wave of 2,000 pairs cost the main process 2.7 s
     # of CPU (1.35 ms a pair, about 28% of a core through the pair stage, beside the workers), one of 10,000
-    # 3.2 s (0.32 ms a pair). Two waves are held at once (the next is read ahead): ~60 MB each at 10,000.
+    # 3.2 s (0.32 ms a pair). Two waves are held at once (the next is read ahead): by the bench texts' size,
+    # about 60 MB each at 10,000 (an estimate; run T's peak RSS at 100k, 4.72 GiB, is within earlier runs').
     wave: int = 10_000
 
     def __post_init__(self) -> None:
@@ -298,7 +299,7 @@ def _group_chunks(items: list, groups: list[str], n: int, cap: int) -> Iterator[
 def _pairs(store: Store, ex: Executor | None, s: EngineSettings, progress: Progress) -> int:
     con = store.con
     todo = _sql(con, "SELECT a_id, b_id FROM candidates WHERE a_id || chr(9) || b_id NOT IN "
-                       "(SELECT unit FROM stage_done WHERE stage = 'pair') ORDER BY a_id, b_id")
+                       "(SELECT unit FROM stage_done WHERE stage = 'pair')")  # ordered by _by_component
     done = 0
 
     def write(results: list[PairRows]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -142,19 +142,23 @@ _PREPARED: "OrderedDict[tuple[str, str], Prepared]" = OrderedDict()
 _PREPARED_MAX = 384
 
 
+def _latest(cache: OrderedDict, key: Any, make: Callable[[], Any], limit: int) -> Any:
+    """``cache[key]``, made by ``make()`` when missing; ``cache`` keeps the ``limit`` latest keys used."""
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = make()
+        if len(cache) > limit:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return got
+
+
 def prepared(a: Article) -> "Prepared":
     """:func:`newstrace.align.prepare` of ``a.text``, from a small cache of the latest articles."""
     from ..align import prepare
 
-    key = (a.id, a.text)
-    p = _PREPARED.get(key)
-    if p is None:
-        p = _PREPARED[key] = prepare(a.text)
-        if len(_PREPARED) > _PREPARED_MAX:
-            _PREPARED.popitem(last=False)
-    else:
-        _PREPARED.move_to_end(key)
-    return p
+    return _latest(_PREPARED, (a.id, a.text), lambda: prepare(a.text), _PREPARED_MAX)
 
 
 # Article facts decoded from their JSON, by the JSON (an ArticleFacts is immutable): an article comes back in
@@ -166,14 +170,7 @@ _FACTS_MAX = 384
 
 def _facts(s: str) -> "ArticleFacts":
     """:func:`codec.facts_from` of ``s``, from :data:`_FACTS` when there."""
-    f = _FACTS.get(s)
-    if f is None:
-        f = _FACTS[s] = codec.facts_from(s)
-        if len(_FACTS) > _FACTS_MAX:
-            _FACTS.popitem(last=False)
-    else:
-        _FACTS.move_to_end(s)
-    return f
+    return _latest(_FACTS, s, lambda: codec.facts_from(s), _FACTS_MAX)
 
 
 # Quotations decoded from their stored JSON, by the JSON strings of one article: the pair stage received every
@@ -189,14 +186,7 @@ def decoded_quotes(encoded: Iterable[str] | None) -> list[Quote]:
     key = tuple(encoded or ())
     if not key:
         return []
-    got = _QUOTES.get(key)
-    if got is None:
-        got = _QUOTES[key] = tuple(codec.quote_from(q) for q in key)
-        if len(_QUOTES) > _QUOTES_MAX:
-            _QUOTES.popitem(last=False)
-    else:
-        _QUOTES.move_to_end(key)
-    return list(got)
+    return list(_latest(_QUOTES, key, lambda: tuple(codec.quote_from(q) for q in key), _QUOTES_MAX))
 
 
 def _clear_quote_units() -> None:

@@ -81,3 +81,31 @@ def test_skipping_patterns_that_cannot_match_changes_nothing(monkeypatch):
     assert any(g for pair in guarded for g in pair)
     monkeypatch.setattr(C, "_may_match", lambda *a: True)
     assert [(find_credits(t), find_credits(t, table)) for t in TRICKY] == guarded
+
+
+def _canonical_by_hand(table, mention):
+    """The definition: an alias as a whole, after "the ", or the longest alias ending the mention as a word."""
+    import re
+
+    m = mention.strip()
+    if m in table.aliases:
+        return table.aliases[m]
+    if m.lower().startswith("the ") and m[4:] in table.aliases:
+        return table.aliases[m[4:]]
+    inner = [a for a in table.aliases if len(a) > 2 and re.search(rf"(?<![\w-]){re.escape(a)}$", m)]
+    return table.aliases[max(inner, key=len)] if inner else m
+
+
+def test_canonical_names_follow_the_definition_and_the_table():
+    table = OutletTable(dict(default_table().aliases), dict(default_table().kinds))
+    aliases = sorted(table.aliases)
+    mentions = [" Reuters ", "the Associated Press", "Weekend AP", "Kansas City Star", "Harbour Gazette Online",
+                "HGO", "Metro Ledger", "X-Reuters", "Reuters-AP", "", "   "]
+    mentions += [f"{w} {a}" for w in ("Local", "the", "Sunday") for a in aliases[::7]]
+    mentions += [a[1:] for a in aliases[::5]] + [a + "s" for a in aliases[::9]]
+    for m in mentions * 2:  # the second time from the memo
+        assert table.canonical(m) == _canonical_by_hand(table, m), m
+    table.extend("Harbour Gazette Online", ["HGO"], kind="outlet")  # a change clears what was remembered
+    for m in mentions:
+        assert table.canonical(m) == _canonical_by_hand(table, m), m
+    assert table.canonical("Sunday HGO") == "Harbour Gazette Online"

@@ -206,21 +206,30 @@ def _write_pairs(con: Any, results: list[PairRows]) -> None:
         _insert(con, "stage_done", [("pair", pair_key(r.a_id, r.b_id)) for r in results])
 
 
-def _articles(store: Store, ex: Executor | None, s: EngineSettings, progress: Progress) -> int:
+def _article_todo(con: Any) -> dict[str, int]:
+    """The articles the article stage has yet to do: id -> seq, in seq order."""
+    return dict(_sql(con, "SELECT id, seq FROM articles WHERE id NOT IN "
+                          "(SELECT unit FROM stage_done WHERE stage = 'article') ORDER BY seq"))
+
+
+def _articles(store: Store, ex: Executor | None, s: EngineSettings, progress: Progress,
+              todo: dict[str, int] | None = None, live: "_Live | None" = None) -> int:
+    """The article stage over ``todo`` (default: :func:`_article_todo`); ``live`` (the story feed) gets each
+    written article's (seq, story features) after its transaction."""
     con = store.con
-    rows = _sql(con, "SELECT id, seq FROM articles WHERE id NOT IN "
-                     "(SELECT unit FROM stage_done WHERE stage = 'article')")
-    todo = {r[0] for r in rows}
+    todo = _article_todo(con) if todo is None else todo
     done = 0
 
     def write(results: list[ArticleRows]) -> None:
         nonlocal done
         _write_articles(con, results)
+        if live is not None:
+            live.put([(todo[r.id], r.facts[2]) for r in results])
         done += len(results)
         progress("articles", done, len(todo))
 
     if todo:
-        first = min(r[1] for r in rows)  # read from the first unfinished article on, not the whole store
+        first = min(todo.values())  # read from the first unfinished article on, not the whole store
         arts = (a for a in store.articles(since_seq=first - 1) if a.id in todo)
         batches = _chunks_iter(arts, s.article_chunk)
         _run_tasks(ex, _article_task, batches, write, 2 * s.processes, s.commit)
@@ -337,7 +346,55 @@ def _links(store: Store) -> int:
 STORY_CHUNK = 2_000
 
 
-def _story_start(store: Store, load: bool = True) -> tuple[int, int, StoryClusterer | None] | None:
+class _Live:
+    """The story features of the articles the article stage is doing, for the story feeder, in seq order as their
+    rows are written (the stage finishes them out of order, a few chunks apart). Started before the stage, the
+    story process clusters beside it instead of beside the pair stage: at 100k articles of bench/scale.py it
+    needs ~112 s of CPU alone, and beside the pair stage it set that stage's length (208 s, for ~90 s of pair
+    work; run U of session 13), while at 1M it ran on alone for 467 s after the pairs (run S).
+
+    ``seqs``: the seqs to expect, ascending (those after the saved story state)."""
+
+    def __init__(self, seqs: list[int]):
+        self._seqs = seqs
+        self._k = 0  # the next of ``seqs`` to take
+        self._ready: dict[int, str] = {}
+        self._closed = False
+        self._cv = threading.Condition()
+
+    def put(self, items: list[tuple[int, str]]) -> None:
+        with self._cv:
+            if not self._closed:  # (once closed nothing takes them: they would only pile up)
+                self._ready.update(items)
+                self._cv.notify()
+
+    def close(self) -> None:
+        """Nothing more is taken or given (the run stopped, or the feeder did): a waiting :meth:`take` returns
+        None, and :meth:`put` drops what it is given."""
+        with self._cv:
+            self._closed = True
+            self._ready.clear()
+            self._cv.notify()
+
+    def peek(self) -> int | None:
+        """The seq :meth:`take` hands out next; None when all have been taken."""
+        return self._seqs[self._k] if self._k < len(self._seqs) else None
+
+    def take(self, wait: bool) -> str | None:
+        """The features of :meth:`peek`'s article: None when they are not there yet and ``wait`` is false, or when
+        the feed was closed before they came."""
+        seq = self._seqs[self._k]
+        with self._cv:
+            while seq not in self._ready:
+                if not wait or self._closed:
+                    return None
+                self._cv.wait()
+            self._k += 1
+            return self._ready.pop(seq)
+
+
+def _story_start(store: Store, load: bool = True, coming: bool = False
+                 ) -> tuple[int, int, StoryClusterer | None] | None:
     """Where the story step starts: the seq the saved clusterer state reaches, the number of parts that state
     is stored in and the clusterer it holds (0, 0, None: rebuild from the start, when there is no usable
     state); None when the stories are already up to date. ``load=False`` leaves the clusterer unloaded (None
@@ -353,8 +410,11 @@ def _story_start(store: Store, load: bool = True) -> tuple[int, int, StoryCluste
     clusterer = storystate.loads(_saved_state(con, parts)) if load else None
     if clusterer is None and load:
         return 0, 0, None
-    if not _count(con, "SELECT count(*) FROM articles a JOIN article_facts f ON a.id = f.article_id "
-                       "WHERE a.seq > ?", [last]):
+    if coming:  # articles whose facts the article stage is about to write count too
+        if not _count(con, "SELECT count(*) FROM articles WHERE seq > ?", [last]):
+            return None
+    elif not _count(con, "SELECT count(*) FROM articles a JOIN article_facts f ON a.id = f.article_id "
+                         "WHERE a.seq > ?", [last]):
         return None
     return last, parts, clusterer
 
@@ -369,16 +429,57 @@ def _saved_state(con: Any, parts: int) -> bytes:
     return b"".join(_state_part(con, i) for i in range(parts))
 
 
-def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
-    """(highest seq, features) of the articles after ``last`` in arrival order, STORY_CHUNK at a time: streamed,
+def _story_rows(con: Any, last: int) -> Iterator[tuple[int, str]]:
+    """(seq, features) of the stored articles after ``last`` in arrival order, read STORY_CHUNK at a time: streamed,
     so that no process holds the features of the whole corpus at once."""
     cur = con.execute("SELECT a.seq, f.features FROM article_facts f JOIN articles a ON a.id = f.article_id "
                       "WHERE a.seq > ? ORDER BY a.seq", [last])
+    while rows := cur.fetchmany(STORY_CHUNK):
+        yield from rows
+
+
+def _story_chunks(con: Any, last: int) -> Iterator[tuple[int, list[str]]]:
+    """(highest seq, features) of :func:`_story_rows`, STORY_CHUNK at a time."""
+    for chunk in _chunks_iter(_story_rows(con, last), STORY_CHUNK):
+        yield chunk[-1][0], [f for _, f in chunk]
+
+
+def _feed_live(conn: Any, rows: Iterator[tuple[int, str]], live: _Live, upto: list[int]) -> bool:
+    """Send ``conn`` the features of the stored ``rows`` and of the ``live`` feed merged in seq order, in chunks of
+    at most STORY_CHUNK (a shorter one before waiting for the feed, so that the story process is never kept
+    waiting for what is here), with ``upto[0]`` the highest seq sent. An article written after the store was read
+    can be in both: its stored copy is skipped (the same features). False when the feed closed before its end."""
+    chunk: list[str] = []
+    top = upto[0]
+
+    def flush() -> None:
+        if chunk:
+            conn.send(chunk)
+            chunk.clear()
+            upto[0] = top
+
+    d = next(rows, None)
     while True:
-        rows = cur.fetchmany(STORY_CHUNK)
-        if not rows:
-            return
-        yield rows[-1][0], [f for _, f in rows]
+        t = live.peek()
+        if d is not None and (t is None or d[0] < t):
+            (seq, f), d = d, next(rows, None)
+        elif t is None:
+            break
+        else:
+            if d is not None and d[0] == t:
+                d = next(rows, None)
+            f = live.take(wait=False)
+            if f is None:
+                flush()
+                if (f := live.take(wait=True)) is None:
+                    return False
+            seq = t
+        chunk.append(f)
+        top = seq
+        if len(chunk) >= STORY_CHUNK:
+            flush()
+    flush()
+    return True
 
 
 def _story_process(conn: Any, part: int) -> None:
@@ -489,8 +590,10 @@ class _Stories:
     """The story step, started: :meth:`finish` writes the stories and returns their number; :meth:`cancel` stops
     a story process still running (after an error elsewhere)."""
 
-    def __init__(self, n: int | None = None, proc: Any = None, finish: Callable[[], int] | None = None):
-        self._n, self._proc, self._finish = n, proc, finish
+    def __init__(self, n: int | None = None, proc: Any = None, finish: Callable[[], int] | None = None,
+                 live: _Live | None = None, feeder: threading.Thread | None = None):
+        self._n, self._proc, self._finish, self._feeder = n, proc, finish, feeder
+        self.live = live  # the article stage's feed, when the story process takes it as it comes
 
     def finish(self) -> int:
         if self._n is None:
@@ -499,23 +602,32 @@ class _Stories:
         return self._n
 
     def cancel(self) -> None:
+        if self.live is not None:
+            self.live.close()
         if self._proc is not None and self._proc.is_alive():
             self._proc.terminate()
             self._proc.join(timeout=10)
+        if self._feeder is not None:  # it ends once the feed is closed or the pipe broken; then its cursor closes
+            self._feeder.join(timeout=10)
 
 
-def _stories(store: Store, beside: bool = False) -> _Stories:
+def _stories(store: Store, beside: bool = False, coming: list[int] | None = None) -> _Stories:
     """Add the articles that arrived since the saved clusterer state (rebuild when there is no usable state).
 
     ``beside``: cluster in a process of its own, fed by a thread of this one, so that the sequential story step
-    runs beside the pair stage (it needs only the article stage's facts); otherwise here, before returning."""
+    runs beside the parallel stages (it needs only the article stage's facts); otherwise here, before returning.
+    ``coming`` (with ``beside``): the seqs, ascending, of the articles the article stage is about to do; their
+    features come through the returned step's ``live`` feed as the stage writes them, and the stored ones of
+    the others are read as before, the two merged in seq order."""
     from . import storystate
 
-    start = _story_start(store, load=not beside)
+    assert coming is None or beside
+    start = _story_start(store, load=not beside, coming=coming is not None)
     if start is None:
         return _Stories(_count(store.con, "SELECT count(DISTINCT story_id) FROM stories"))
     last, parts, clusterer = start
     upto = [last]
+    live = None if coming is None else _Live([q for q in coming if q > last])
 
     def in_place(last: int, clusterer: StoryClusterer | None) -> int:
         upto[0] = last
@@ -547,13 +659,18 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
             here.send(parts)  # the saved state first, a part at a time
             for i in range(parts):
                 here.send_bytes(_state_part(cursor, i))
-            for seq, chunk in _story_chunks(cursor, last):
-                here.send(chunk)
-                upto[0] = seq
+            if live is None:
+                for seq, chunk in _story_chunks(cursor, last):
+                    here.send(chunk)
+                    upto[0] = seq
+            elif not _feed_live(here, _story_rows(cursor, last), live, upto):
+                return  # the run stopped: cancel() ends the story process
             here.send(None)
         except (OSError, EOFError):  # the story process is gone: finish() reports it
             pass
         finally:
+            if live is not None:
+                live.close()
             cursor.close()
 
     feeder = threading.Thread(target=feed, name="newstrace-story-feed", daemon=True)
@@ -586,7 +703,7 @@ def _stories(store: Store, beside: bool = False) -> _Stories:
             here.close()
         return in_place(0, None)
 
-    return _Stories(proc=proc, finish=finish)
+    return _Stories(proc=proc, finish=finish, live=live, feeder=feeder)
 
 
 def _query_index(store: Store) -> None:
@@ -671,10 +788,13 @@ def _run_steps(store: Store, settings: EngineSettings, on_progress: Progress | N
     stories: _Stories | None = None
     store.memory_share(STAGE_MEMORY_SHARE)
     try:
-        new_articles = _articles(store, ex, settings, progress)
+        todo = _article_todo(store.con)
+        # story clustering is sequential and needs only the article facts: in a process of its own, beside the
+        # article stage (fed as it writes) and then the pair stage
+        stories = _stories(store, beside=True, coming=list(todo.values())) if ex is not None else None
+        new_articles = _articles(store, ex, settings, progress, todo, stories.live if stories else None)
+        todo.clear()
         clock.lap("articles")
-        # story clustering is sequential and needs only the article facts: beside the pair stage
-        stories = _stories(store, beside=True) if ex is not None else None
         new_pairs = _pairs(store, ex, settings, progress)
         clock.lap("pairs")
         if ex is not None:  # the workers' memory (~0.9 GB each at 1M) is not needed while the stories finish

@@ -105,3 +105,26 @@ def test_a_stopped_run_closes_the_feed(tmp_path: Path) -> None:
         started.cancel()  # as after a worker died mid-stage: no facts came, nothing waits for them
         assert not started._proc.is_alive()
         assert s.con.execute("SELECT count(*) FROM stories").fetchall() == [(0,)]
+
+
+def test_the_state_is_stored_while_other_work_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The story process's state is taken in by a thread as soon as it comes, not when finish() is called (at 1M
+    articles storing it took minutes after the pair stage)."""
+    monkeypatch.setattr(engine, "STATE_PART", 1000)  # several parts
+    with Store(tmp_path / "c.duckdb") as s:
+        s.add_articles(corpus(10, seed=5))
+        run_pipeline(s, settings=EngineSettings(workers=1))
+        reference = _stories(s)
+        s.con.execute("DELETE FROM stories")
+        s.con.execute("DELETE FROM story_state")
+        started = engine._stories(s, beside=True)
+        deadline, stored = time.monotonic() + 120, 0
+        while time.monotonic() < deadline and stored < len(reference[1]):
+            time.sleep(0.05)
+            tables = {r[0] for r in s.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if "story_state_next" in tables:
+                stored = s.con.execute("SELECT count(*) FROM story_state_next").fetchall()[0][0]
+        assert stored == len(reference[1]) > 2  # every part in before finish()
+        assert _stories(s)[0] == []  # the stories themselves only at finish(), in one transaction
+        started.finish()
+        assert _stories(s) == reference

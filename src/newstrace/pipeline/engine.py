@@ -552,7 +552,12 @@ def _save_stories(store: Store, last: int, produce: Callable[[Callable[[bytes], 
     in one open transaction stays in memory beyond DuckDB's limit until the commit: 9.45 GiB in the main
     process at 1M articles (2.26 GiB of state). A crash before the rename leaves the old state and stories
     whole; the next run starts the next state afresh."""
-    con = store.con
+    return _commit_stories(store.con, _next_state(store.con, last, produce))
+
+
+def _next_state(con: Any, last: int, produce: Callable[[Callable[[bytes], None]], list[tuple]]) -> list[tuple]:
+    """The first half of :func:`_save_stories`: the state's parts into ``story_state_next`` (on ``con``, which may
+    be a cursor of its own, beside other work on the store's connection); returns the story rows."""
     _sql(con, "DROP TABLE IF EXISTS story_state_next")
     _sql(con, "CREATE TABLE story_state_next (last_seq BIGINT, state BLOB, part INTEGER DEFAULT 0)")
     part = [0]
@@ -570,10 +575,14 @@ def _save_stories(store: Store, last: int, produce: Callable[[Callable[[bytes], 
         part[0] += 1
 
     try:
-        rows = produce(emit)
+        return produce(emit)
     except BaseException:
         _sql(con, "DROP TABLE IF EXISTS story_state_next")
         raise
+
+
+def _commit_stories(con: Any, rows: list[tuple]) -> int:
+    """The second half of :func:`_save_stories`: the story rows, and ``story_state_next`` made the state."""
     with _Tx(con):
         _sql(con, "DELETE FROM stories")
         _insert(con, "stories", rows)
@@ -591,8 +600,8 @@ class _Stories:
     a story process still running (after an error elsewhere)."""
 
     def __init__(self, n: int | None = None, proc: Any = None, finish: Callable[[], int] | None = None,
-                 live: _Live | None = None, feeder: threading.Thread | None = None):
-        self._n, self._proc, self._finish, self._feeder = n, proc, finish, feeder
+                 live: _Live | None = None, threads: tuple[threading.Thread, ...] = ()):
+        self._n, self._proc, self._finish, self._threads = n, proc, finish, threads
         self.live = live  # the article stage's feed, when the story process takes it as it comes
 
     def finish(self) -> int:
@@ -607,8 +616,8 @@ class _Stories:
         if self._proc is not None and self._proc.is_alive():
             self._proc.terminate()
             self._proc.join(timeout=10)
-        if self._feeder is not None:  # it ends once the feed is closed or the pipe broken; then its cursor closes
-            self._feeder.join(timeout=10)
+        for t in self._threads:  # they end once the feed is closed or the pipe broken; then their cursors close
+            t.join(timeout=10)
 
 
 def _stories(store: Store, beside: bool = False, coming: list[int] | None = None) -> _Stories:
@@ -692,10 +701,30 @@ def _stories(store: Store, beside: bool = False, coming: list[int] | None = None
             else:
                 raise StoreError(f"story clustering failed: {msg[1]}; finished work is kept, run again to resume")
 
+    # The state is taken in as soon as the story process sends it (once the feed has ended), through a cursor of
+    # its own, while this process runs the pair stage: at 1M articles the clusterer ran 467 s on alone after
+    # the pairs (run S), much of it sending and storing its 2.4 GB state.
+    got: dict[str, Any] = {}
+
+    def receive() -> None:
+        feeder.join()
+        cur = store.con.cursor()
+        try:
+            got["rows"] = _next_state(cur, upto[0], produce)
+        except BaseException as e:  # noqa: BLE001 (raised again by finish())
+            got["error"] = e
+        finally:
+            cur.close()
+
+    receiver = threading.Thread(target=receive, name="newstrace-story-state", daemon=True)
+    receiver.start()
+
     def finish() -> int:
         try:
-            feeder.join()
-            return _save_stories(store, upto[0], produce)
+            receiver.join()
+            if "error" in got:
+                raise got["error"]
+            return _commit_stories(store.con, got["rows"])
         except _Stale:  # the saved state did not load: rebuild here from the first article
             pass
         finally:
@@ -703,7 +732,7 @@ def _stories(store: Store, beside: bool = False, coming: list[int] | None = None
             here.close()
         return in_place(0, None)
 
-    return _Stories(proc=proc, finish=finish, live=live, feeder=feeder)
+    return _Stories(proc=proc, finish=finish, live=live, threads=(feeder, receiver))
 
 
 def _query_index(store: Store) -> None:

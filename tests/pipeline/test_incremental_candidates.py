@@ -51,3 +51,15 @@ def test_batches_equal_one_fresh_join(max_df: int) -> None:
         assert update_candidates(s.con, settings) == len(got)  # nothing new: nothing changes
     if max_df == 2:
         assert lost > 0  # old pairs lost n-grams that became too common
+
+
+def test_fingerprint_threads_give_the_same_postings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newstrace import fingerprint
+
+    texts = [a.text for a in corpus(12, seed=4)]
+    assert len(texts) > 2 * 7
+    one = fingerprint_stage(texts, 1)
+    monkeypatch.setattr(fingerprint, "BATCH", 7)  # several sub-batches, so that the threads have work to share
+    for threads in (1, 2, 3):
+        doc, hashes = fingerprint_stage(texts, threads)
+        assert np.array_equal(doc, one[0]) and np.array_equal(hashes, one[1]), threads

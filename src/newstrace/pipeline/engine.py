@@ -104,15 +104,15 @@ def _fingerprints(store: Store, s: EngineSettings) -> int:
         cur.execute("SELECT id, text FROM articles WHERE id NOT IN "
                     "(SELECT unit FROM stage_done WHERE stage = 'fingerprint') ORDER BY seq")
         while batch := cur.fetchmany(s.fingerprint_batch):
-            _fingerprint_batch(con, batch)
+            _fingerprint_batch(con, batch, s.processes)
             done += len(batch)
     finally:
         cur.close()
     return done
 
 
-def _fingerprint_batch(con: Any, batch: list[tuple[str, str]]) -> None:
-    doc, hashes = fingerprint_stage([t for _, t in batch])
+def _fingerprint_batch(con: Any, batch: list[tuple[str, str]], threads: int = 1) -> None:
+    doc, hashes = fingerprint_stage([t for _, t in batch], threads)
     ids = pa.array([i for i, _ in batch], pa.string())
     tab = pa.table({"article_id": ids.take(pa.array(doc)), "hash": pa.array(hashes, pa.int64())})
     with _Tx(con):

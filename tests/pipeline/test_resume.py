@@ -76,3 +76,25 @@ def test_small_waves_read_ahead_equal_one_wave(tmp_path: Path, resume_reference:
         rep = run_pipeline(s, settings=EngineSettings(workers=1, wave=7))
         assert rep.new_pairs > 5 * 7
         assert dump(s) == resume_reference and not any(duplicates(s).values())
+
+
+def test_killed_in_the_article_stage_then_finished_by_workers_equals_uninterrupted(
+        tmp_path: Path, resume_reference: dict) -> None:
+    """Run again with workers, the story process takes the stored features of the articles the killed run did and
+    the others as the article stage writes them, merged in seq order: the same stories as an uninterrupted run."""
+    db, script = tmp_path / "k.duckdb", tmp_path / "child.py"
+    script.write_text(_CHILD)
+    with Store(db) as s:
+        s.add_articles(corpus(RESUME_STORIES))
+    assert _run_and_kill(db, script, "articles", 50, workers=2)
+    with Store(db) as s:
+        done = s.con.execute("SELECT count(*) FROM stage_done WHERE stage = 'article'").fetchall()[0][0]
+        assert 50 <= done < 160
+    assert not _run_and_kill(db, script, "never", 0, workers=2)  # runs to its end
+    with Store(db) as s:
+        assert duplicates(s) == {t: 0 for t in resume_reference}
+        got = dump(s)
+        story_parts = s.con.execute("SELECT count(*) FROM story_state").fetchall()[0][0]
+    for table, rows in resume_reference.items():
+        assert got[table] == rows, table
+    assert resume_reference["stories"] and story_parts

@@ -636,7 +636,6 @@ def _stories(store: Store, beside: bool = False, coming: list[int] | None = None
         return _Stories(_count(store.con, "SELECT count(DISTINCT story_id) FROM stories"))
     last, parts, clusterer = start
     upto = [last]
-    live = None if coming is None else _Live([q for q in coming if q > last])
 
     def in_place(last: int, clusterer: StoryClusterer | None) -> int:
         upto[0] = last
@@ -656,6 +655,7 @@ def _stories(store: Store, beside: bool = False, coming: list[int] | None = None
 
     if not beside:
         return _Stories(in_place(last, clusterer))
+    live = _Live([q for q in coming or () if q > last])  # (without ``coming``: empty, only stored features go)
     ctx = get_context("spawn")
     here, there = ctx.Pipe()
     proc = ctx.Process(target=_story_process, args=(there, STATE_PART), daemon=True, name="newstrace-stories")
@@ -668,18 +668,13 @@ def _stories(store: Store, beside: bool = False, coming: list[int] | None = None
             here.send(parts)  # the saved state first, a part at a time
             for i in range(parts):
                 here.send_bytes(_state_part(cursor, i))
-            if live is None:
-                for seq, chunk in _story_chunks(cursor, last):
-                    here.send(chunk)
-                    upto[0] = seq
-            elif not _feed_live(here, _story_rows(cursor, last), live, upto):
+            if not _feed_live(here, _story_rows(cursor, last), live, upto):
                 return  # the run stopped: cancel() ends the story process
             here.send(None)
         except (OSError, EOFError):  # the story process is gone: finish() reports it
             pass
         finally:
-            if live is not None:
-                live.close()
+            live.close()
             cursor.close()
 
     feeder = threading.Thread(target=feed, name="newstrace-story-feed", daemon=True)

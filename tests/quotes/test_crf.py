@@ -127,3 +127,23 @@ def test_no_home_directory_means_no_cache_not_an_error(tmp_path, monkeypatch):
     model = tmp_path / "tiny.crfsuite.xz"
     model.write_bytes(lzma.compress(b"w"))
     assert tagger.model_bytes(model) == b"w"
+
+
+def test_word_type_rows_give_the_same_scores_whether_the_table_fills_or_starts_again(monkeypatch):
+    """The type table adds only a document's new words; when it would outgrow MAX_TYPES it starts again. Either
+    way a document's static scores are those of a table that saw only that document."""
+    docs = [TEXTS[0], TEXTS[1], TEXTS[0] + " " + TEXTS[2], TEXTS[3], TEXTS[2], TEXTS[5] + " Mara Quillon said."]
+    small = tagger._TypeScores(tagger._crf())
+    monkeypatch.setattr(small, "MAX_TYPES", 40)  # a few documents' words: it starts again now and then
+    big = tagger._TypeScores(tagger._crf())
+    resets = 0
+    for d in docs * 3:
+        words = [d[s:e] for s, e in tokenize(d)]
+        before = small.n
+        got_small, got_big = small.static(small.rows(words)), big.static(big.rows(words))
+        resets += small.n < before
+        alone = tagger._TypeScores(tagger._crf())
+        want = alone.static(alone.rows(words))
+        assert np.array_equal(got_small, want) and np.array_equal(got_big, want)
+        assert [small.lows[i] for i in small.rows(words)] == [w.lower() for w in words]
+    assert resets > 0

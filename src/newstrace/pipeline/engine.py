@@ -410,11 +410,9 @@ def _story_start(store: Store, load: bool = True, coming: bool = False
     clusterer = storystate.loads(_saved_state(con, parts)) if load else None
     if clusterer is None and load:
         return 0, 0, None
-    if coming:  # articles whose facts the article stage is about to write count too
-        if not _count(con, "SELECT count(*) FROM articles WHERE seq > ?", [last]):
-            return None
-    elif not _count(con, "SELECT count(*) FROM articles a JOIN article_facts f ON a.id = f.article_id "
-                         "WHERE a.seq > ?", [last]):
+    # with ``coming``, articles whose facts the article stage is about to write count too
+    facts = "" if coming else " JOIN article_facts f ON a.id = f.article_id"
+    if not _count(con, f"SELECT count(*) FROM articles a{facts} WHERE a.seq > ?", [last]):  # noqa: S608
         return None
     return last, parts, clusterer
 

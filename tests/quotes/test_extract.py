@@ -152,3 +152,26 @@ def test_quote_after_its_attribution_continues_the_content():
     assert ("Content", a, text.index("\nNext")) in out
     assert ("Source", text.index("Ruiz"), text.index("Ruiz") + 4) in out
     assert len([r for r, _, _ in out if r == "Content"]) == 1
+
+
+ADDRESSED = ["Ruiz told reporters the pier would reopen.", "Ruiz tells the Harbour Board it will.",
+             "She is telling Mayor Luis Ortega so.", "He informed the Premier of Ontario of it.",
+             "Ruiz wrote to Dana Holt at once.", "He said to journalists that it would.",
+             "She spoke to the Coastal Gazette on Monday.", "In a letter to Premier Dana Holt, Ortega wrote:",
+             "a call with Luis Ortega", "an interview with Gen. al-Rashid", "She posted on Facebook that",
+             "said on television that", "he said on X that", "she said in a speech that", "in an op-ed yesterday",
+             "in the statement, Ruiz said", "in an email, she wrote", "in a tweet he said", "assured Luis Ortega",
+             "a note to the Board", "a conversation with Ana", "a message to Gen. Holt", "on radio Ruiz said"]
+
+
+@pytest.mark.parametrize("text", ADDRESSED)
+def test_addressee_prefilter_keeps_every_match(text):
+    """_addressee skips a pattern on a window without its trigger words: each match must hold one of them."""
+    from newstrace.quotes.extract import _ADDRESSEE
+
+    hits = 0
+    for rx, triggers in _ADDRESSEE:
+        for m in rx.finditer(text):
+            hits += 1
+            assert any(t in m.group(0) for t in triggers), (rx.pattern, m.group(0))
+    assert hits, text  # every example is a match of some pattern

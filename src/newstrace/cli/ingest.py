@@ -46,7 +46,8 @@ def report_table(report: IngestReport, title: str = "ingest") -> Table:
     return t
 
 
-def run_ingest(paths: list[str], db: Path, mapping: list[str], *, quiet: bool = False) -> IngestReport:
+def run_ingest(paths: list[str], db: Path, mapping: list[str], *, quiet: bool = False,
+               workers: int = 0) -> IngestReport:
     """Ingest with a progress bar and one warning line per rejection (shared with ``demo``)."""
     warned = 0
 
@@ -66,7 +67,7 @@ def run_ingest(paths: list[str], db: Path, mapping: list[str], *, quiet: bool = 
         def progress(done: int, total: int, records: int) -> None:
             bar.update(task, completed=done, total=total, records=records)
 
-        return ingest_paths(paths, db=db, mapping=mapping, on_rejection=warn, on_progress=progress)
+        return ingest_paths(paths, db=db, mapping=mapping, on_rejection=warn, on_progress=progress, workers=workers)
 
 
 @app.command()
@@ -75,6 +76,8 @@ def ingest(
     db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB store to add articles to."),
     map_: Optional[list[str]] = typer.Option(None, "--map", help="Field override, field=column (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
+    workers: int = typer.Option(0, "--workers", help="Processes reading large JSON Lines inputs (0: all cores, "
+                                "1: this one)."),
 ) -> None:
     """Read news files into the store: text, JSONL/JSON, CSV/TSV, Parquet, HTML, WARC, and .gz/.bz2/.xz/.zip.
 
@@ -85,7 +88,7 @@ def ingest(
     Exit code 0 unless nothing at all could be read.
     """
     try:
-        report = run_ingest(paths, db, map_ or [], quiet=as_json)
+        report = run_ingest(paths, db, map_ or [], quiet=as_json, workers=workers)
     except NewstraceError as e:
         fail(e)
     if report.skipped_files and not as_json:

@@ -146,7 +146,7 @@ def trace(
 
     try:
         if paths:
-            run_ingest(paths, db, [], quiet=as_json)
+            run_ingest(paths, db, [], quiet=as_json, workers=workers)
         elif not db.exists():
             fail(NewstraceError(f"no store at {db} (give PATHs to ingest)"))
         with Store(db) as store, _progress_bar(as_json) as bar:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from concurrent.futures import Executor
 from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Mapping
 
@@ -60,8 +61,12 @@ def _settings(settings: ReadSettings | None, mapping: Mapping[str, str] | list[s
     return settings
 
 
-def read_source(src: Source, settings: ReadSettings = DEFAULT_SETTINGS, _depth: int = 0) -> Iterator[Item]:
-    """Every item of one input unit; damage to the stream ends it with one ``truncated`` rejection."""
+def read_source(src: Source, settings: ReadSettings = DEFAULT_SETTINGS, _depth: int = 0, *,
+                pool: tuple[Executor, int] | None = None) -> Iterator[Item]:
+    """Every item of one input unit; damage to the stream ends it with one ``truncated`` rejection.
+
+    ``pool``: (a process pool, its size) to read JSON Lines with (:func:`.jsonl.read_jsonl_parallel`: the same
+    items in the same order)."""
     try:
         with src.open() as f:
             head = f.read(SNIFF_BYTES)
@@ -77,11 +82,17 @@ def read_source(src: Source, settings: ReadSettings = DEFAULT_SETTINGS, _depth: 
             yield reject(src, "unsupported", f"containers nested deeper than {MAX_NESTING}")
             return
         for inner in inner_sources(src, kind, settings):
-            yield from read_source(inner, settings, _depth + 1) if isinstance(inner, Source) else (inner,)
+            yield from read_source(inner, settings, _depth + 1, pool=pool) if isinstance(inner, Source) else (inner,)
         return
     count = 0
+    if pool is not None and kind == "jsonl":
+        from .jsonl import read_jsonl_parallel
+
+        items = read_jsonl_parallel(src, settings, *pool)
+    else:
+        items = _reader(kind)(src, settings)
     try:
-        for item in _reader(kind)(src, settings):
+        for item in items:
             count += 1
             yield item
     except DAMAGE as e:

@@ -1,6 +1,7 @@
 """The tagger's place features: what they say about an invented text, and the integer-coded path the tagger
 uses gives the same weights as the feature strings used in training."""
 
+import pytest
 import numpy as np
 
 from newstrace.quotes import tagger
@@ -69,3 +70,17 @@ def test_place_tables_from_the_cache_equal_the_built_ones(tmp_path, monkeypatch)
         assert tagger._PlaceWeights.from_npz(tagger._crf(), saved.read_bytes()).m == built.m
     finally:
         tagger._place_weights.cache_clear()
+
+
+@pytest.mark.parametrize("word", ["McCain", "2024", "1,000.5", "aaa", "AAAbbb", "x²", "٣٤5", "２０２４", "é", "Ⅻ",
+                                  "U.S.", "co-op", "’s", "iPhone15", "zzzzzzzzzz", "-"])
+def test_shape_is_the_run_cut_translation(word):
+    """_shape's cached form is what the regexes give: capitals X, small letters x, any digit d, runs cut to two."""
+    import re
+
+    from newstrace.quotes.features import _shape
+
+    s = "".join("X" if "A" <= c <= "Z" else "x" if "a" <= c <= "z" else c for c in word)
+    s = re.sub(r"\d", "d", s)
+    assert _shape(word) == re.sub(r"(.)\1+", r"\1\1", s)[:6]
+    assert _shape(word) == _shape(word)  # (the second answer comes from the cache)

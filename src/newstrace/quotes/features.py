@@ -42,19 +42,31 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in TOKEN_RE.finditer(text)]
 
 
-# ASCII capitals -> X, ASCII small letters -> x; digits (any script, as regex \d) go through _DIGITS
-_SHAPE = str.maketrans({**{chr(c): "X" for c in range(65, 91)}, **{chr(c): "x" for c in range(97, 123)}})
+# ASCII capitals -> X, ASCII small letters -> x, ASCII digits -> d; other digits (any script, as regex \d) go
+# through _DIGITS
+_SHAPE = str.maketrans({**{chr(c): "X" for c in range(65, 91)}, **{chr(c): "x" for c in range(97, 123)},
+                        **{chr(c): "d" for c in range(48, 58)}})
 _DIGITS = re.compile(r"\d")
 _RUNS = re.compile(r"(.)\1+")
+# Shapes by translated form (a few tens of thousands of forms: "Xxxxx", "dd.d", ...). The run-cutting ``sub``
+# costs ~15 us a word on Python 3.11 (a Python-level template expansion per run), and the tagger works out the
+# features of every new word type of a corpus (~7 an article of bench/scale.py's, late in a run): a third of that.
+_SHAPES: dict[str, str] = {}
+_SHAPES_MAX = 200_000
 
 
 def _shape(w: str) -> str:
     """The word's shape: capitals X, small letters x, digits d, runs of one character cut to two, six at most
     ("McCain" -> "XxXxx", "2024" -> "dd")."""
     s = w.translate(_SHAPE)
-    if not s.isascii() or any(c.isdigit() for c in s):
+    if not s.isascii():
         s = _DIGITS.sub("d", s)
-    return _RUNS.sub(r"\1\1", s)[:6]
+    got = _SHAPES.get(s)
+    if got is None:
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        got = _SHAPES[s] = _RUNS.sub(r"\1\1", s)[:6]
+    return got
 
 
 # A word whose mined cue level (:func:`.lexicon.level`) reaches this counts as a cue for the sentence-level

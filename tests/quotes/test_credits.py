@@ -109,3 +109,51 @@ def test_canonical_names_follow_the_definition_and_the_table():
     for m in mentions:
         assert table.canonical(m) == _canonical_by_hand(table, m), m
     assert table.canonical("Sunday HGO") == "Harbour Gazette Online"
+
+
+# Texts where aliases touch words, share prefixes, run on ("Reuters Foundationx"), or only an outlet head word
+# names an outlet: the trie-shaped alias pattern and the split "does it name an outlet" check must give what
+# the longest-first alternation and the one search gave.
+EDGE_TEXTS = [
+    "According to the Associated Pressx, the port closed. AP said so. XAP and APx did not.",
+    "Reuters Foundationx reported; Reuters reported too, and the Al Jazeera network said it twice.",
+    "(AFP) — The ferry sank. BBC Newsroom staff said nothing; BBC News reported it, citing Al-Jazeera.",
+    "The Island Gazette said the storm ended, a claim the Harbour Times repeated. told Bloomberg News it",
+    "nothing here names anyone at all, said the mayor on Monday.",
+    "CNN-style coverage, pre-Reuters era, X-Reuters, Reuters-owned: none stands alone. Reuters.",
+    "Associated Press and Associated and Press; Agence France-Presse, Agence France Presse, Agence.",
+]
+
+
+def _old_pattern(self):
+    import re as _re
+
+    return "|".join(_re.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_trie_pattern_finds_what_the_alternation_finds(text, monkeypatch):
+    import re
+
+    mod = importlib.import_module("newstrace.quotes.credits")
+    table = default_table()
+    trie = re.compile(rf"(?<![\w-])(?:{table.pattern()})(?![\w-])")
+    alt = re.compile(rf"(?<![\w-])(?:{_old_pattern(table)})(?![\w-])")
+    for pos in range(len(text) + 1):  # the same match, or none, wherever a match could start
+        a, b = trie.match(text, pos), alt.match(text, pos)
+        assert (a and a.group()) == (b and b.group()), (text, pos)
+    new = found(text)
+    one_search = re.compile(rf"(?<![\w-])(?:{table.pattern()})(?![\w-])|\s(?:{'|'.join(mod._OUTLET_HEADS)})\b")
+    assert mod._names_outlet(text, table.pattern()) == (one_search.search(text) is not None)
+    monkeypatch.setattr(OutletTable, "pattern", _old_pattern)
+    assert found(text) == new
+
+
+def test_trie_of_prefixes():
+    import re
+
+    from newstrace.quotes.credits import _trie
+
+    rx = re.compile(_trie(["AB", "ABCD", "ABC", "ABX", "B"]))
+    assert [rx.match(t).group() for t in ("ABCDE", "ABCE", "ABXY", "ABQ", "BA")] == ["ABCD", "ABC", "ABX", "AB", "B"]
+    assert re.compile(_trie([])).search("anything") is None

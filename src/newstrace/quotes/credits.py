@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -68,10 +69,12 @@ class OutletTable:
             self.__dict__.pop(memo, None)
 
     def pattern(self) -> str:
-        """One regex alternation of every alias, longest first (kept until :meth:`extend` changes the table)."""
+        """One regex of every alias that matches as their alternation longest first would (kept until
+        :meth:`extend` changes the table): written as a trie (:func:`_trie`), so that a position is ruled out by
+        its first character instead of by a try of each of ~150 aliases."""
         rx = self.__dict__.get("_rx")
         if rx is None:
-            rx = self.__dict__["_rx"] = "|".join(re.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
+            rx = self.__dict__["_rx"] = _trie(self.aliases)
         return rx
 
     def name_ends(self) -> frozenset[str]:
@@ -114,6 +117,28 @@ class OutletTable:
         return self.aliases[hit.group()] if hit else m
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching what ``"|".join(sorted(words, key=len, reverse=True))`` (escaped) matches, with the same
+    preference: the alternatives that share a prefix share one path, so at any point of a match at most one next
+    character can go on, and a greedy optional tail ("Reuters( Foundation)?") tries the longer word first, then
+    the shorter when what follows fails, as the longest-first alternation does."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def rx(node: dict) -> str:
+        alts = [re.escape(ch) + rx(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return rx(root) or "(?!)"
+
+
 @lru_cache(maxsize=1)
 def default_table() -> OutletTable:
     """The built-in table (``outlets.tsv`` in this package)."""
@@ -145,10 +170,31 @@ def _patterns(alias_rx: str) -> list[tuple[str, re.Pattern[str]]]:
 
 
 @lru_cache(maxsize=8)
-def _any_outlet(alias_rx: str) -> re.Pattern[str]:
-    """Whether a text can hold an outlet name at all: a known alias, or an outlet head word after white space
-    (every unknown name ends in one). Without either, only the dateline pattern can match."""
-    return re.compile(rf"(?<![\w-])(?:{alias_rx})(?![\w-])|\s(?:{'|'.join(_OUTLET_HEADS)})\b")
+def _any_outlet(alias_rx: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The patterns of :func:`_names_outlet`: an outlet head word after white space, any alias, an alias that
+    stands as a word."""
+    return (re.compile(rf"\s(?:{'|'.join(_OUTLET_HEADS)})\b"), re.compile(alias_rx),
+            re.compile(rf"(?<![\w-])(?:{alias_rx})(?![\w-])"))
+
+
+def _names_outlet(text: str, alias_rx: str) -> bool:
+    """Whether a text can hold an outlet name at all: a known alias standing as a word, or an outlet head word
+    after white space (every unknown name ends in one). Without either, only the dateline pattern can match.
+
+    The same answer as searching ``(?<![\w-])(?:aliases)(?![\w-])|\s(?:heads)\b``, which a regex engine tries
+    at every position (its look-behind opens it, so no first character rules a position out): 0.21 ms an
+    article of bench/scale.py's. Here the head words are one search (white space first), and the aliases are
+    found bare, each place checked with the bounded pattern (its look-behind sees the text before the place):
+    every place where an alias starts is visited, in order, so none is missed. 0.06 ms."""
+    heads, bare, bounded = _any_outlet(alias_rx)
+    if heads.search(text) is not None:
+        return True
+    pos = 0
+    while (m := bare.search(text, pos)) is not None:
+        if bounded.match(text, m.start()) is not None:
+            return True
+        pos = m.start() + 1
+    return False
 
 
 # The patterns that open with the outlet name ("X reported", "X contributed reporting") try every alias at every
@@ -193,7 +239,7 @@ def find_credits(article: Article | str, table: OutletTable | None = None) -> li
     tab = table or default_table()
     found: list[tuple[int, int, str, str]] = []
     rx_all = tab.pattern()
-    named = _any_outlet(rx_all).search(text) is not None  # one scan instead of seven when no outlet is named
+    named = _names_outlet(text, rx_all)  # one scan instead of seven when no outlet is named
     for i, (kind, rx) in enumerate(_patterns(rx_all)):
         if not named and kind != "dateline":
             continue

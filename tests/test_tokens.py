@@ -32,3 +32,24 @@ def test_sentences_keep_abbreviations_and_initials():
     text = "Brig.-Gen. Esmail Qaani spoke. John F. Kennedy left.\nA new line"
     assert [text[a:b] for a, b in sentences(text)] == ["Brig.-Gen. Esmail Qaani spoke.", "John F. Kennedy left.",
                                                        "A new line"]
+
+
+# Patterns rewritten to open with a character or a class (the regex engine then skips to where a match can
+# start), each against the plain form it replaces.
+REWRITTEN = [
+    ("newstrace.quotes.extract", "_ACCORDING", r"\b[Aa]ccording to\b"),
+    ("newstrace.align.prep", "_SOFT_BREAK_RE", r"(?<!\n)\n(?!\s*\n)"),
+]
+PIECES = ["according to", "According to", "xaccording to", "Aaccording to", "according tox", "a", "\n", "\n\n", " ",
+          "\t", "\r\n", "\u00a0", "word", ".", "_", "é"]
+
+
+@pytest.mark.parametrize("module, name, plain", REWRITTEN)
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from(PIECES), max_size=14))
+def test_rewritten_patterns_match_their_plain_form(module, name, plain, parts):
+    import importlib
+
+    text = "".join(parts)
+    rx = getattr(importlib.import_module(module), name)
+    assert _spans(rx, text) == _spans(re.compile(plain), text)

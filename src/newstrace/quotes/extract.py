@@ -149,7 +149,9 @@ _CLOSERS = "”\"»"
 _PREP = re.compile(r"^(?:(?:to|in|of|for|with|at|on|from|by|as)\s|(?:a|an|the)\s+\w+\s+(?:to|from|by|with)\s)"
                    r".*,\s+(?=(?:[A-Z][\w’'.\-]*\s*){1,4}$)", re.S)
 _TRAILING_RELATIVE = re.compile(r",?\s+(?:who|which|that)\Z")
-_ACCORDING = re.compile(r"\b[Aa]ccording to\b")
+# r"\b[Aa]ccording to\b" opening with its first letter (the word boundary checked behind it), so that the regex
+# engine skips to an "a" instead of trying at every position: the same matches, 50 -> 20 us an article.
+_ACCORDING = re.compile(r"[Aa](?<!\w[Aa])ccording to\b")
 # A closed appositive after a prepositional object describes that object, not a speaker: "wrote in a letter to
 # Mohammed Deif, the supreme commander of the Brigades, to pledge ..." (a Source the tagger sometimes marks).
 _OBJECT_BEFORE = re.compile(r"\b(?:to|with|for|from|of|by|against)\s+(?:[A-Z][\w’'.\-]*\s+){0,3}[A-Z][\w’'.\-]*,\s*$")

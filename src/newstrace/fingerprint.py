@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -42,7 +43,13 @@ _MUL = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (the golden-ratio 
 # deleted ("U.S." → "us", "3.5" → "35"); twice as fast in Arrow as splitting on a regular expression.
 _DROP = r"[^\p{L}\p{N}\s\p{Z}]"
 _DROP_RE = re.compile(r"[^\w\s]|_")  # the same words for one text in Python (content_words)
-_STOP = pa.array(sorted(STOPWORDS), pa.large_string())
+
+
+@lru_cache(maxsize=1)
+def _stop_array() -> pa.Array:
+    """The stopwords as an Arrow array, made on first use: ``pa.array`` imports pandas when it is installed
+    (~0.25 s), and every worker process and command imports this module, most of them without fingerprinting."""
+    return pa.array(sorted(STOPWORDS), pa.large_string())
 
 
 def content_words(text: str) -> list[str]:
@@ -77,7 +84,7 @@ def _words(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         pc.utf8_lower(pa.array(texts, pa.large_string())), _DROP, ""))
     flat = lists.flatten()
     doc = np.repeat(np.arange(len(texts), dtype=np.int32), np.diff(lists.offsets.to_numpy()))
-    keep = pc.and_(pc.greater(pc.utf8_length(flat), 1), pc.invert(pc.is_in(flat, value_set=_STOP)))
+    keep = pc.and_(pc.greater(pc.utf8_length(flat), 1), pc.invert(pc.is_in(flat, value_set=_stop_array())))
     flat = flat.filter(keep)
     doc = doc[keep.to_numpy(zero_copy_only=False)]
     enc = flat.dictionary_encode()

@@ -417,6 +417,9 @@ def incremental(last: dict) -> None:
     print(f"incremental add of 1,000 articles to {last['n']:,}: {ans['wall_s']:.1f} s = "
           f"{100 * ans['wall_s'] / last['wall_s']:.1f}% of the full run (new pairs {ans['new_pairs']:,}, "
           f"peak RSS {peak / 2**30:.2f} GiB, recall {rec:.4f} over {k} plants)", flush=True)
+    if ans.get("stage_seconds"):  # (a fixed part: worker start-up, the story state read and written again)
+        print("    where the time went: ingest {:.1f} s, ".format(ans["ingest_s"]) +
+              ", ".join(f"{k} {v:.1f} s" for k, v in ans["stage_seconds"].items()), flush=True)
 
 
 def queries(last: dict, count: int) -> None:

@@ -147,3 +147,22 @@ def test_word_type_rows_give_the_same_scores_whether_the_table_fills_or_starts_a
         assert np.array_equal(got_small, want) and np.array_equal(got_big, want)
         assert [small.lows[i] for i in small.rows(words)] == [w.lower() for w in words]
     assert resets > 0
+
+
+class _Everything:
+    def __contains__(self, item):
+        return True
+
+
+def test_words_the_model_never_saw_as_a_neighbour_get_the_same_rows():
+    """A word type the model knows in no neighbour attribute gets zero neighbour rows without its feature strings
+    being made: the table equals one that looked every neighbour attribute up."""
+    words = [w for t in TEXTS for w in (t[s:e] for s, e in tokenize(t))]
+    words += ["Qxzlorp", "2,718,281", "zzyzx-ville", "said", "told", "according", "Mr", "’s", "the", "“"]
+    fast = tagger._TypeScores(tagger._crf())
+    slow = tagger._TypeScores(tagger._crf())
+    slow.ctx_words = _Everything()  # every word takes the path that looks its six neighbour attributes up
+    rf, rs = fast.rows(words), slow.rows(words)
+    assert np.array_equal(fast.table[rf], slow.table[rs]) and np.array_equal(fast.codes[:, rf], slow.codes[:, rs])
+    skipped = [w for w in set(words) if w.lower() not in fast.ctx_words and tagger.F.cue_class(w) is None]
+    assert len(skipped) >= 3  # the fast path was taken

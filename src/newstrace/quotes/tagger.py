@@ -147,6 +147,11 @@ class _TypeScores:
 
     def __init__(self, crf: LinearCRF):
         self.crf = crf
+        # the lower-case forms the model knows as a neighbour ("w-1=form" ... "w+3=form"): another word's
+        # neighbour slots hold nothing but those attributes and, for a cue word, its class ("c-1=said"), so a word
+        # that is neither gets the zero row (the model's row for unknown attributes) in all six, with no feature
+        # string made. Most of a large corpus's new word types are such words (names, numbers, rare forms).
+        self.ctx_words = frozenset(a[a.index("=") + 1 :] for a in crf.index if a[:2] in ("w-", "w+"))
         self._reset()
 
     def _reset(self) -> None:
@@ -180,6 +185,7 @@ class _TypeScores:
         cls_l, lv_l, bits_l, wid_l, up_l, ofs_l, acc_l, to_l, nca_l, ncb_l = cols
         pw = _place_weights()
         known, nc, pmiss = pw.words.get, pw.nc.get, pw.miss  # word ids in the place tables (0: none has it)
+        ctx, unknown6 = self.ctx_words, [miss] * 6
         for w in words:
             own, low, cls, lv = _word_feats(w)
             self.lows.append(low)
@@ -194,9 +200,16 @@ class _TypeScores:
             st = stem(low) if cls else ""  # the nearest-cue features of a cue word ('nc=' + side + stem)
             nca_l.append(nc(("a", st), pmiss) if st else pmiss)
             ncb_l.append(nc(("b", st), pmiss) if st else pmiss)
-            for feats in (own, *_type_ctx(low, cls)):
-                starts.append(len(ids))
-                ids.extend([get(a, miss) for a in feats])
+            starts.append(len(ids))
+            ids.extend([get(a, miss) for a in own])
+            if cls is not None or low in ctx:
+                for feats in _type_ctx(low, cls):
+                    starts.append(len(ids))
+                    ids.extend([get(a, miss) for a in feats])
+            else:  # six neighbour slots of unknown attributes: the zero row each (as their lookups would give)
+                k = len(ids)
+                starts.extend(range(k, k + 6))
+                ids.extend(unknown6)
         # every group is non-empty (a word's own features and each neighbour feature hold its "w...=" form)
         sums = np.add.reduceat(self.crf.state[ids], starts, axis=0)
         self.table[self.n : need] = sums.reshape(len(words), self.SLOTS, -1)

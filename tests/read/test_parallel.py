@@ -73,6 +73,19 @@ def test_parallel_reading_stores_the_same_rows(tmp_path, monkeypatch, name):
     assert one == two and len(one[0]) == serial.articles and len(one[1]) == serial.rejections
 
 
+def test_a_damaged_stream_loses_no_record_read_before_the_damage(tmp_path, monkeypatch):
+    data = gzip.compress(_lines(600))
+    path = tmp_path / "news.jsonl.gz"
+    path.write_bytes(data[: len(data) * 2 // 3])  # cut: the gzip stream ends in the middle of a line
+    monkeypatch.setattr(ingest_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(jsonl, "PARALLEL_BATCH_LINES", 64)  # the damage falls inside a batch being filled
+    serial = ingest([str(path)], db=tmp_path / "one.duckdb", workers=1)
+    pooled = ingest([str(path)], db=tmp_path / "two.duckdb", workers=2)
+    assert serial.by_reason.get("truncated") == 1 and serial.articles > 200
+    assert (serial.read, serial.articles, serial.by_reason) == (pooled.read, pooled.articles, pooled.by_reason)
+    assert _rows(tmp_path / "one.duckdb") == _rows(tmp_path / "two.duckdb")
+
+
 def test_small_inputs_are_read_without_a_pool(tmp_path):
     path = tmp_path / "news.jsonl"
     path.write_bytes(_lines(20))

@@ -36,17 +36,26 @@ def _lines(f: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
 
 def read_jsonl(src: Source, settings: ReadSettings) -> Iterator[Item]:
     """One record per non-blank line; a malformed line is rejected and the rest of the file still loads."""
+    for n, record, line in _records_of(src, settings):
+        yield _record_item(src, settings, n, record, line)
+
+
+def _records_of(src: Source, settings: ReadSettings) -> Iterator[tuple[int, int, bytes | None]]:
+    """(line number, record number, bytes or None when too long) of each non-blank line."""
     record = 0
     with src.open() as f:
         for n, line in _lines(f, settings.max_article_bytes * 2):
             if line is not None and not line.strip():
                 continue
             record += 1
-            where = {"line": n, "record": record}
-            if line is None:
-                yield reject(src, "too-large", f"line longer than {settings.max_article_bytes * 2:,} bytes", **where)
-                continue
-            yield _line_item(src, settings, line, where)
+            yield n, record, line
+
+
+def _record_item(src: Source, settings: ReadSettings, n: int, record: int, line: bytes | None) -> Item:
+    where = {"line": n, "record": record}
+    if line is None:
+        return reject(src, "too-large", f"line longer than {settings.max_article_bytes * 2:,} bytes", **where)
+    return _line_item(src, settings, line, where)
 
 
 # The parallel reader's unit of work: lines per task (or fewer, when they pass the bytes), and tasks in flight per
@@ -79,19 +88,21 @@ def read_jsonl_parallel(src: Source, settings: ReadSettings, pool: Executor, wor
 
 
 def _line_batches(src: Source, settings: ReadSettings) -> Iterator[list[tuple[int, int, bytes | None]]]:
-    """(line number, record number, bytes or None when too long) of the non-blank lines, in batches."""
-    record = size = 0
+    """:func:`_records_of` in batches. When reading fails, the lines read before it still come, as a last batch
+    before the error (a damaged stream must lose no record it gave)."""
+    size = 0
     batch: list[tuple[int, int, bytes | None]] = []
-    with src.open() as f:
-        for n, line in _lines(f, settings.max_article_bytes * 2):
-            if line is not None and not line.strip():
-                continue
-            record += 1
-            batch.append((n, record, line))
-            size += len(line) if line is not None else 0
+    try:
+        for rec in _records_of(src, settings):
+            batch.append(rec)
+            size += len(rec[2]) if rec[2] is not None else 0
             if len(batch) >= PARALLEL_BATCH_LINES or size >= PARALLEL_BATCH_BYTES:
                 yield batch
                 batch, size = [], 0
+    except Exception:
+        if batch:
+            yield batch
+        raise
     if batch:
         yield batch
 
@@ -104,9 +115,7 @@ def _line_items(key: tuple[str, str, str | None], settings: ReadSettings,
                 batch: list[tuple[int, int, bytes | None]]) -> list[Item]:
     """The items of a batch of lines (in a worker process: the source travels as its names)."""
     src = Source(key[0], key[1], _no_open, key[2])
-    limit = settings.max_article_bytes * 2
-    return [_line_item(src, settings, line, {"line": n, "record": r}) if line is not None else
-            reject(src, "too-large", f"line longer than {limit:,} bytes", line=n, record=r) for n, r, line in batch]
+    return [_record_item(src, settings, n, record, line) for n, record, line in batch]
 
 
 def _line_item(src: Source, settings: ReadSettings, line: bytes, where: dict[str, int | None]) -> Item:

@@ -101,11 +101,8 @@ def _pool(sources: list, workers: int) -> tuple[ProcessPoolExecutor, int] | None
     n = workers or os.cpu_count() or 1
     if n < 2:
         return None
-    size = 0
-    for src in sources:
-        path = getattr(src, "path", None)
-        if isinstance(src, Source) and src.member is None and path and os.path.isfile(path):
-            size += os.path.getsize(path)
+    size = sum(os.path.getsize(src.path) for src in sources
+               if isinstance(src, Source) and src.member is None and os.path.isfile(src.path))
     if size < PARALLEL_MIN_BYTES:
         return None
     return ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn")), n

@@ -170,7 +170,7 @@ def _patterns(alias_rx: str) -> list[tuple[str, re.Pattern[str]]]:
 
 
 @lru_cache(maxsize=8)
-def _any_outlet(alias_rx: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _outlet_probes(alias_rx: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The patterns of :func:`_names_outlet`: an outlet head word after white space, any alias, an alias that
     stands as a word."""
     return (re.compile(rf"\s(?:{'|'.join(_OUTLET_HEADS)})\b"), re.compile(alias_rx),
@@ -186,7 +186,7 @@ def _names_outlet(text: str, alias_rx: str) -> bool:
     article of bench/scale.py's. Here the head words are one search (white space first), and the aliases are
     found bare, each place checked with the bounded pattern (its look-behind sees the text before the place):
     every place where an alias starts is visited, in order, so none is missed. 0.06 ms."""
-    heads, bare, bounded = _any_outlet(alias_rx)
+    heads, bare, bounded = _outlet_probes(alias_rx)
     if heads.search(text) is not None:
         return True
     pos = 0

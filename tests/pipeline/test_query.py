@@ -69,3 +69,36 @@ def test_the_fingerprint_index_changes_speed_not_answers(store_path: Path, tmp_p
     with Store(store_path, read_only=True) as s:
         indexed = [[(r.a.id, r.passages) for r in query(s, t)] for t in texts]
     assert indexed == without and any(indexed)
+
+
+def test_a_failed_index_warns_and_the_run_still_finishes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is built in a thread beside the links step: when DuckDB cannot build it, the run warns, keeps the
+    store without it and writes the same links and stories as a run that built it."""
+    import duckdb
+
+    from newstrace.pipeline import engine
+
+    def rows(db: Path) -> tuple:
+        with Store(db, read_only=True) as s:
+            return tuple(s.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("links", "stories"))
+
+    built = tmp_path / "built.duckdb"
+    with Store(built) as s:
+        s.add_articles(corpus(4, seed=3, copies=1))
+        run_pipeline(s, settings=EngineSettings(workers=1))
+    real = engine._sql
+
+    def failing(con, statement, params=()):  # type: ignore[no-untyped-def]
+        if statement.startswith("CREATE INDEX"):
+            raise duckdb.OutOfMemoryException("no room for the index (test)")
+        return real(con, statement, params)
+
+    monkeypatch.setattr(engine, "_sql", failing)
+    bare = tmp_path / "bare.duckdb"
+    with Store(bare) as s:
+        s.add_articles(corpus(4, seed=3, copies=1))
+        with pytest.warns(RuntimeWarning, match="no fingerprint index"):
+            report = run_pipeline(s, settings=EngineSettings(workers=1))
+        assert report.links > 0 and "query index" in report.stage_seconds
+        assert s.con.execute("SELECT count(*) FROM duckdb_indexes()").fetchall()[0][0] == 0
+    assert rows(bare) == rows(built)

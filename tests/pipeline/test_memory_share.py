@@ -17,7 +17,8 @@ def test_the_pipeline_lowers_the_share_beside_its_processes_and_restores_it(tmp_
     with Store(tmp_path / "p.duckdb") as s:
         s.add_articles(corpus(4, seed=1))
         run_pipeline(s, settings=EngineSettings(workers=1))
-        assert shares == [engine.STAGE_MEMORY_SHARE, engine.INDEX_MEMORY_SHARE, None]
+        # stages, the index beside the links, the story step in this process (no pool), back to the default
+        assert shares == [engine.STAGE_MEMORY_SHARE, engine.INDEX_MEMORY_SHARE, engine.STAGE_MEMORY_SHARE, None]
         got = s.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     total = store_mod._physical_memory()
     if total:

@@ -735,8 +735,8 @@ def _query_index(store: Store) -> Callable[[], None]:
     When it cannot be built (DuckDB builds an ART in memory: too little of it), queries scan, as before.
 
     It is built on a connection of its own, in a thread, while this one resolves the links: DuckDB leaves
-    Python's lock while it builds, and the links step is mostly Python on one core. One after the other at 100k
-    articles they took 9.0 s and 7.0 s (session 14, run B)."""
+    Python's lock while it builds, and the links step is mostly Python on one core. On a 100k-article store the
+    two took 17.4-17.9 s one after the other and 11.8-14.9 s side by side (session 15, the same links)."""
     if _count(store.con, "SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'fingerprints_hash'"):
         return lambda: None
     cur = store.con.cursor()

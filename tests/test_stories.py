@@ -11,7 +11,7 @@ import pytest
 
 from newstrace import Article
 from newstrace.errors import ConfigError
-from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings, _entities,
+from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings, _chains, _entities,
                                article_story_features, gaps_and_words, same_story, story_features, story_similarity,
                                time_factor)
 from newstrace.tokens import WORD_RE
@@ -120,7 +120,11 @@ def test_recent_cap_keeps_clustering_linear_and_state_round_trips() -> None:
     fs = [feats(f"Ferry Morvoren ran aground at Kelsey Point, report {i}.", f"r{i}", D) for i in range(6)]
     c = StoryClusterer(recent=2)
     c.extend(fs[:4])
-    assert all(len(v) <= 2 for v in c._index.values())
+    keys, lens, holders = _chains(c._head.view, c._node_art.view, c._node_next.view, c.recent)
+    assert lens.max() == 2 and len(holders) == lens.sum()
+    ends = np.cumsum(lens)
+    by_all = [i for i, k in enumerate(keys.tolist()) if c._held.view[k] == 4]  # keys of all four articles
+    assert by_all and all(holders[ends[i] - 2 : ends[i]].tolist() == [2, 3] for i in by_all)  # the latest two
     again = StoryClusterer.from_bytes(c.to_bytes())
     c.extend(fs[4:])
     again.extend(fs[4:])
@@ -192,3 +196,63 @@ def test_gaps_and_words_are_the_word_matches_and_what_lies_between(text: str) ->
     ms = list(WORD_RE.finditer(text))
     assert words == [m.group() for m in ms]
     assert gaps == [text[(ms[i - 1].end() if i else 0):m.start()] for i, m in enumerate(ms)]
+
+
+def test_terms_are_numbered_by_hash_in_order_of_arrival_and_survive_growth() -> None:
+    """The term table gives ids in order of arrival (words, then names, of each article) however often it grows,
+    saves them as hashes in id order, and an article's repeated hash is one term with the counts added."""
+    from newstrace.stories import _TermTable, _article_terms_py, _hash_terms, _hash_terms_py
+
+    t = _TermTable()
+    seen: list[str] = []
+    for i in range(300):  # 3,000 distinct terms: the 1,024-slot table doubles twice
+        words = {f"w{i}x{j}": 1 for j in range(5)} | {"shared": 2}
+        names = {f"n{i}y{j}": 1 for j in range(5)}
+        ids, counts, fresh = t.article(words, names)
+        new = [k for k in [*words, *names] if k not in seen]
+        assert [[*words, *names][p] for p in fresh.tolist()] == new
+        seen += new
+        want = sorted(seen.index(k) for k in [*words, *names])
+        assert ids.tolist() == want and sorted(counts.tolist()) == [1] * 10 + [2]
+    again = _TermTable(t.hashes())
+    assert again.article({"shared": 1}, {"n7y3": 1})[0].tolist() == sorted([seen.index("shared"), seen.index("n7y3")])
+    # the compiled hash is the pure-Python one (the fallback without numba must read the same saved states)
+    buf = np.frombuffer("ferry\0Kelsey Point\0Zürich ünd 北京".encode(), np.uint8)
+    a, b = np.empty(3, np.uint64), np.empty(3, np.uint64)
+    with np.errstate(over="ignore"):
+        assert _hash_terms(buf, 1, a) == _hash_terms_py(buf, 1, b) == 3
+    assert a.tolist() == b.tolist() and len(set(a.tolist())) == 3
+    # a word and a name of the same spelling are two terms; one hash twice is one term
+    keys, vals = np.zeros(16, np.uint64), np.zeros(16, np.int32)
+    ids, counts, new, met = _article_terms_py(keys, vals, np.frombuffer(b"ab\0ab\0ab", np.uint8), 2,
+                                              np.array([3, 4, 5]), 0, np.empty(3, np.int64))
+    assert (ids.tolist(), counts.tolist(), new, met) == ([0, 1], [7, 5], 2, 3)
+
+
+def test_a_state_saved_with_terms_as_strings_loads_and_continues() -> None:
+    """States saved before the term table (the vocabulary as "w:"/"e:" strings) load into the same clusterer."""
+    import io
+    import json
+    import zipfile
+
+    fs = [feats(t + f" Report {i}.", f"x{i:02d}", D + dt.timedelta(days=i % 3))
+          for i, t in enumerate([FERRY_A, FERRY_B, BAKERY, ELECTION] * 2)]
+    c = StoryClusterer(recent=3)
+    c.extend(fs[:6])
+    terms: list[str] = []
+    for f in fs[:6]:
+        terms += [t for t in ["w:" + w for w in f.words] + ["e:" + e for e in f.entities] if t not in terms]
+    old = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(c.to_bytes())) as z, zipfile.ZipFile(old, "w") as out:
+        for name in z.namelist():
+            if name == "vocab_hash.npy":
+                a = np.frombuffer(json.dumps(terms).encode(), np.uint8)
+                with out.open("vocab.npy", "w") as w:
+                    np.lib.format.write_array(w, a, allow_pickle=False)
+            else:
+                out.writestr(name, z.read(name))
+    loaded = StoryClusterer.from_bytes(old.getvalue())
+    assert loaded.to_bytes() == c.to_bytes()
+    loaded.extend(fs[6:])
+    c.extend(fs[6:])
+    assert loaded.stories() == c.stories()

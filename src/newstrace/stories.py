@@ -26,6 +26,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -353,9 +354,302 @@ class _Growing:
         self.buf[self.n:need] = values
         self.n = need
 
+    def reserve(self, more: int) -> None:
+        """Room for ``more`` values past ``n`` in ``buf`` (written there directly, then ``n`` moved)."""
+        need = self.n + more
+        if need > len(self.buf):
+            grown = np.zeros(max(need, 2 * len(self.buf)), self.buf.dtype)
+            grown[:self.n] = self.buf[:self.n]
+            self.buf = grown
+
     @property
     def view(self) -> np.ndarray:
         return self.buf[:self.n]
+
+
+# -- terms as 64-bit hashes in a compiled open-addressing table -------------------------------------------
+#
+# The clusterer numbers every distinct term it meets (about ten a new article: ~10M at 1M articles of
+# bench/scale.py's, nine in ten of them names). Two Python dicts of strings held them until session 16: a probe a
+# term through the interpreter (~0.42 us each, a cache miss in a dictionary of millions, ~120 us an article of
+# ~280 terms) and ~100 bytes a term. Here a term is the 64-bit hash of its code points, found or added in one
+# compiled pass over an article's terms, in a table of 12 bytes a slot kept at most half full: ~24 bytes a term.
+# Two distinct terms get one id only when their 64-bit hashes are equal (about 3e-6 that any two do among 10M
+# terms); they would then count as one term, which changes a similarity slightly and nothing else.
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+
+
+def _hash_terms_py(buf: np.ndarray, nw: int, out: np.ndarray) -> int:
+    """The hash of each term of ``buf`` (UTF-8, terms separated by NUL; the first ``nw`` are word stems, the rest
+    names) into ``out``: FNV-1a over the kind and the bytes, then SplitMix64's finaliser (FNV-1a alone leaves the
+    low bits, which pick the slot, poorly mixed); never 0, the empty slot's mark. Returns the number of terms
+    met (one more than the NULs)."""
+    prime = np.uint64(_FNV_PRIME)
+    t = 0
+    h = (np.uint64(_FNV_OFFSET) ^ np.uint64(1 if nw > 0 else 2)) * prime
+    for q in range(len(buf) + 1):
+        if q == len(buf) or buf[q] == 0:
+            h = h ^ (h >> np.uint64(30))
+            h = h * np.uint64(0xBF58476D1CE4E5B9)
+            h = h ^ (h >> np.uint64(27))
+            h = h * np.uint64(0x94D049BB133111EB)
+            h = h ^ (h >> np.uint64(31))
+            if t < len(out):
+                out[t] = h if h != np.uint64(0) else np.uint64(1)
+            t += 1
+            h = (np.uint64(_FNV_OFFSET) ^ np.uint64(1 if t < nw else 2)) * prime
+        else:
+            h = (h ^ np.uint64(buf[q])) * prime
+    return t
+
+
+def _hashes(words: list[str], names: list[str]) -> np.ndarray:
+    """The hashes of word stems, then of names (:func:`_hash_terms_py`), for a term list of any size."""
+    n = len(words) + len(names)
+    out = np.empty(n, np.uint64)
+    if n == 0:
+        return out
+    joined = "\0".join(words + names)
+    if joined.count("\0") == n - 1:
+        _hash_terms(np.frombuffer(joined.encode("utf-8", "surrogatepass"), np.uint8), len(words), out)
+        return out
+    for i, t in enumerate(words + names):  # a term holding NUL (never from story_features): one at a time,
+        # hashed up to its first NUL
+        _hash_terms(np.frombuffer(t.encode("utf-8", "surrogatepass"), np.uint8), 1 if i < len(words) else 0,
+                    out[i : i + 1])
+    return out
+
+
+def _article_terms_py(keys: np.ndarray, vals: np.ndarray, buf: np.ndarray, nw: int, counts: np.ndarray,
+                      first: int, fresh: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """An article's terms (``buf`` as :func:`_hash_terms_py` takes it, ``counts`` one each) as (ascending term
+    ids, their counts capped at 65535, how many ids were new, the number of terms in ``buf``); new terms get
+    ids ``first``, ``first + 1``, ... in order and ``fresh`` their positions. Nothing is done when ``buf``
+    does not hold ``len(counts)`` terms."""
+    n = len(counts)
+    hashes = np.empty(n, np.uint64)
+    met = _hash_terms(buf, nw, hashes)
+    if met != n:
+        return np.empty(0, np.int32), np.empty(0, np.uint16), 0, met
+    got = np.empty(n, np.int32)
+    new = _table_ids(keys, vals, hashes, first, got, fresh)
+    order = np.argsort(got)
+    ids = np.empty(n, np.int32)
+    out = np.empty(n, np.uint16)
+    m = 0
+    for i in range(n):
+        t = got[order[i]]
+        c = counts[order[i]]
+        if m > 0 and ids[m - 1] == t:  # two terms with one hash (see _TermTable): one term, counts added
+            c += out[m - 1]
+            m -= 1
+        ids[m] = t
+        out[m] = min(c, 65535)
+        m += 1
+    return ids[:m], out[:m], new, met
+
+
+def _table_ids_py(keys: np.ndarray, vals: np.ndarray, hashes: np.ndarray, first: int, out: np.ndarray,
+                  fresh: np.ndarray) -> int:
+    """The id of each hash in the table (``keys``/``vals``, a power of two long), adding the missing ones with
+    ids ``first``, ``first + 1``, ... in order; ``fresh`` gets the positions that added one. Returns how many."""
+    mask = len(keys) - 1
+    new = 0
+    for i in range(len(hashes)):
+        h = hashes[i]
+        j = np.int64(h & np.uint64(mask))
+        while True:
+            k = keys[j]
+            if k == h:
+                out[i] = vals[j]
+                break
+            if k == np.uint64(0):
+                keys[j] = h
+                vals[j] = first + new
+                out[i] = first + new
+                fresh[new] = i
+                new += 1
+                break
+            j = (j + 1) & mask
+    return new
+
+
+class _TermTable:
+    """Term hash -> term id (ids given in order of arrival, from 0)."""
+
+    def __init__(self, hashes: np.ndarray | None = None):
+        n = 0 if hashes is None else len(hashes)
+        self._alloc(max(1024, 1 << (2 * n).bit_length()))
+        self.n = n
+        if n and _put(self.keys, self.vals, hashes, np.arange(n, dtype=np.int32)) != n:
+            raise ValueError("story clusterer vocabulary holds a term twice")
+
+    def _alloc(self, size: int) -> None:
+        self.keys = np.zeros(size, np.uint64)
+        self.vals = np.zeros(size, np.int32)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def reserve(self, more: int) -> None:
+        """Room for ``more`` new terms (the table kept at most half full)."""
+        if 2 * (self.n + more) > len(self.keys):
+            held = self.keys != 0
+            old_k, old_v = self.keys[held], self.vals[held]
+            size = 2 * len(self.keys)
+            while 2 * (self.n + more) > size:
+                size *= 2
+            self._alloc(size)
+            _put(self.keys, self.vals, old_k, old_v)
+
+    def article(self, words: Mapping[str, int], names: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray,
+                                                                                   np.ndarray]:
+        """(an article's ascending term ids, their counts, the positions of its new terms in ``words`` then
+        ``names``), the new terms added."""
+        n = len(words) + len(names)
+        self.reserve(n)
+        counts = np.fromiter(chain(words.values(), names.values()), np.int64, n)
+        fresh = np.empty(n, np.int64)
+        terms = [*words, *names]
+        joined = "\0".join(terms)
+        if n and joined.count("\0") == n - 1:  # (a term holding NUL, never from story_features, goes below)
+            ids, cnt, new, _ = _article_terms(self.keys, self.vals,
+                                              np.frombuffer(joined.encode("utf-8", "surrogatepass"), np.uint8),
+                                              len(words), counts, self.n, fresh)
+        else:
+            got = np.empty(n, np.int32)
+            new = _table_ids(self.keys, self.vals, _hashes(list(words), list(names)), self.n, got, fresh)
+            ids, back = np.unique(got, return_inverse=True)
+            cnt = np.minimum(np.bincount(back, weights=counts, minlength=len(ids)), 65535).astype(np.uint16)
+        self.n += new
+        return ids, cnt, fresh[:new]
+
+    def hashes(self) -> np.ndarray:
+        """Every term's hash in id order (the saved form)."""
+        held = self.keys != 0
+        out = np.zeros(self.n, np.uint64)
+        out[self.vals[held]] = self.keys[held]
+        return out
+
+
+def _put_py(keys: np.ndarray, vals: np.ndarray, new_k: np.ndarray, new_v: np.ndarray) -> int:
+    """Insert ``new_k`` with the values ``new_v`` (into a table with room for them); returns how many were not
+    there already (a key met twice keeps its first value)."""
+    mask = len(keys) - 1
+    added = 0
+    for i in range(len(new_k)):
+        h = new_k[i]
+        j = np.int64(h & np.uint64(mask))
+        while keys[j] != np.uint64(0) and keys[j] != h:
+            j = (j + 1) & mask
+        if keys[j] == np.uint64(0):
+            keys[j] = h
+            vals[j] = new_v[i]
+            added += 1
+    return added
+
+
+# -- the key index: each key term's latest holders -----------------------------------------------------------
+#
+# A chain per key term, newest holder first, in one pool of nodes (``node_art``: the article, ``node_next``: the
+# next older node, -1 at the end): adding an article pushes a node on each of its keys' chains, and a chain is
+# read no further than its ``recent`` newest nodes. Older nodes stay in the pool unread (12 bytes each, 32 an
+# article: ~380 MB at 1M articles) and are left out of the saved state. Until session 16 this was a dict of
+# Python lists, read and updated a key at a time through the interpreter (_candidates ~0.2 ms an article at 100k
+# articles) and costing ~100 bytes a key beside the holders.
+
+
+def _candidates_py(keys: np.ndarray, held: np.ndarray, head: np.ndarray, node_art: np.ndarray,
+                   node_next: np.ndarray, limit: int, recent: int, max_scored: int) -> np.ndarray:
+    """Earlier articles sharing a key whose holder count is at most ``limit``, each key's ``recent`` latest
+    holders: at most ``max_scored``, those sharing the most keys (then the latest), ascending."""
+    buf = np.empty(len(keys) * recent, np.int64)
+    m = 0
+    for k in keys:
+        if held[k] > limit:
+            continue
+        p = head[k]
+        c = 0
+        while p >= 0 and c < recent:
+            buf[m] = node_art[p]
+            m += 1
+            c += 1
+            p = node_next[p]
+    found = np.sort(buf[:m])
+    # distinct articles and how many keys each shares, as (shared << 40) | article
+    both = np.empty(m, np.int64)
+    u = 0
+    i = 0
+    while i < m:
+        j = i
+        while j + 1 < m and found[j + 1] == found[i]:
+            j += 1
+        both[u] = ((j - i + 1) << 40) | found[i]
+        u += 1
+        i = j + 1
+    if u <= max_scored:
+        out = np.empty(u, np.int64)
+        for x in range(u):
+            out[x] = both[x] & ((1 << 40) - 1)
+        return out
+    top = np.sort(both[:u])[u - max_scored :]  # the most shared keys, ties to the latest (larger) article
+    out = np.empty(max_scored, np.int64)
+    for x in range(max_scored):
+        out[x] = top[x] & ((1 << 40) - 1)
+    return np.sort(out)
+
+
+def _push_py(keys: np.ndarray, held: np.ndarray, head: np.ndarray, node_art: np.ndarray, node_next: np.ndarray,
+             n_nodes: int, me: int) -> int:
+    """Article ``me`` becomes the newest holder of each of ``keys`` (the pool has room); returns the pool's new
+    size."""
+    for k in keys:
+        held[k] += 1
+        node_art[n_nodes] = me
+        node_next[n_nodes] = head[k]
+        head[k] = n_nodes
+        n_nodes += 1
+    return n_nodes
+
+
+def _chains_py(head: np.ndarray, node_art: np.ndarray, node_next: np.ndarray, recent: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The saved form of the key index: keys ascending, each one's number of holders (at most ``recent``) and
+    its holders oldest first, key after key."""
+    nk = 0
+    total = 0
+    for k in range(len(head)):
+        if head[k] >= 0:
+            nk += 1
+            c = 0
+            p = head[k]
+            while p >= 0 and c < recent:
+                c += 1
+                p = node_next[p]
+            total += c
+    keys = np.empty(nk, np.int64)
+    lens = np.empty(nk, np.int64)
+    holders = np.empty(total, np.int64)
+    x = 0
+    at = 0
+    for k in range(len(head)):
+        if head[k] >= 0:
+            c = 0
+            p = head[k]
+            while p >= 0 and c < recent:
+                c += 1
+                p = node_next[p]
+            keys[x] = k
+            lens[x] = c
+            p = head[k]
+            for y in range(c - 1, -1, -1):
+                holders[at + y] = node_art[p]
+                p = node_next[p]
+            at += c
+            x += 1
+    return keys, lens, holders
 
 
 class StoryClusterer:
@@ -383,12 +677,9 @@ class StoryClusterer:
             raise ConfigError(f"recent must be at least 1, got {recent}")
         self.settings, self.merge, self.recent = settings, merge, recent
         self.n_docs = 0
-        # term ids of word stems and of names, one numbering for both (saved as one list of "w:" + stem and
-        # "e:" + name in id order). Two dictionaries rather than one of prefixed keys: a newcomer's ~250 terms are
-        # looked up as they come, with no key string to build and hash first (_term_ids 292 -> 257 us an
-        # article of bench/scale.py's, of ~750 us in all; the saved state is byte for byte the same).
-        self._words_v: dict[str, int] = {}
-        self._names_v: dict[str, int] = {}
+        # term ids of word stems and of names, one numbering for both, by the terms' 64-bit hashes (saved as the
+        # hashes in id order; see _TermTable)
+        self._vocab = _TermTable()
         self._df = _Growing(np.int64)  # documents holding each term id
         self._entity = _Growing(np.bool_)  # whether each term id is a name
         self._held = _Growing(np.int64)  # articles keyed under each term id
@@ -399,11 +690,9 @@ class StoryClusterer:
         self._off = _Growing(np.int64, np.zeros(1, np.int64))  # article i's terms: [off[i], off[i + 1])
         self._terms = _Growing(np.int32)  # term ids, ascending within an article
         self._counts = _Growing(np.uint16)  # their counts (capped at 65535)
-        self._index: dict[int, list[int]] = {}  # key term id -> its latest holders (article indices)
-        # A loaded state's index as sorted keys, segment starts (one past the end too) and holders; a key
-        # moves into _index when an article is keyed under it. Loading 1.1M keys into lists took ~1.6 s at
-        # 100k articles, on every incremental run, for the few thousand keys that run touches.
-        self._base: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._head = _Growing(np.int64)  # key term id -> its chain's newest node, -1: none (see _candidates_py)
+        self._node_art = _Growing(np.int32)
+        self._node_next = _Growing(np.int64)
         self._derive()
 
     def _derive(self) -> None:
@@ -433,30 +722,15 @@ class StoryClusterer:
     def _term_ids(self, f: StoryFeatures) -> tuple[np.ndarray, np.ndarray]:
         """Sorted term ids of ``f`` and their counts; new terms get ids (words first, then names, each in the
         order of ``f``)."""
-        wv, nv = self._words_v, self._names_v
-        gw = list(map(wv.get, f.words))  # one probe per term (a cache miss each in a vocabulary of millions)
-        gn = list(map(nv.get, f.entities))
-        if None in gw or None in gn:
-            first = len(wv) + len(nv)
-            fw = [t for t, i in zip(f.words, gw) if i is None]
-            fn = [t for t, i in zip(f.entities, gn) if i is None]
-            wv.update(zip(fw, range(first, first + len(fw))))
-            nv.update(zip(fn, range(first + len(fw), first + len(fw) + len(fn))))
-            fresh = len(fw) + len(fn)
-            self._df.extend(np.zeros(fresh, np.int64))
-            self._held.extend(np.zeros(fresh, np.int64))
-            names = np.zeros(fresh, np.bool_)
-            names[len(fw):] = True
+        ids, counts, fresh = self._vocab.article(f.words, f.entities)
+        if len(fresh):
+            self._df.extend(np.zeros(len(fresh), np.int64))
+            self._held.extend(np.zeros(len(fresh), np.int64))
+            self._head.extend(np.full(len(fresh), -1, np.int64))
+            names = fresh >= len(f.words)
             self._entity.extend(names)
             self._derived_extend(names)
-            new = iter(range(first, first + fresh))
-            gw = [next(new) if i is None else i for i in gw]
-            gn = [next(new) if i is None else i for i in gn]
-        n = len(gw) + len(gn)
-        a = np.array(gw + gn, np.int32)
-        c = np.minimum(np.fromiter((*f.words.values(), *f.entities.values()), np.int64, n), 65535)
-        order = np.argsort(a, kind="stable")
-        return a[order], c[order].astype(np.uint16)
+        return ids, counts
 
     def _idf(self, ids: np.ndarray) -> np.ndarray:
         """:meth:`DocFreq.idf` of term ids at the current document count, vectorised: ``log((N + 1) / (df + 1))
@@ -472,30 +746,12 @@ class StoryClusterer:
         raw = _LOG_TF[counts] * self._idf(ids)
         return raw, raw * self._scale.buf[ids]
 
-    def _holders(self, k: int) -> list[int] | None:
-        """The latest holders of key ``k`` (None when it has none)."""
-        lst = self._index.get(k)
-        if lst is None and self._base is not None:
-            keys, starts, holders = self._base
-            at = int(np.searchsorted(keys, k))
-            if at < len(keys) and keys[at] == k:
-                lst = holders[starts[at] : starts[at + 1]].tolist()
-        return lst
-
     def _candidates(self, keys: np.ndarray) -> np.ndarray:
         """Earlier articles sharing a key: at most :data:`MAX_SCORED`, those sharing the most keys (then the
         latest)."""
-        limit = int(KEY_MAX_SHARE * self.n_docs) if self.n_docs >= MIN_DOCS_FOR_IDF else None
-        out: list[int] = []
-        held = self._held.view
-        for k in keys.tolist():
-            lst = self._holders(k)
-            if lst and (limit is None or held[k] <= max(1, limit)):
-                out.extend(lst)
-        found, shared = np.unique(np.array(out, np.int64), return_counts=True)
-        if len(found) <= MAX_SCORED:
-            return found
-        return np.sort(found[np.lexsort((-found, -shared))[:MAX_SCORED]])
+        limit = max(1, int(KEY_MAX_SHARE * self.n_docs)) if self.n_docs >= MIN_DOCS_FOR_IDF else 2**62
+        return _candidates(keys, self._held.buf, self._head.buf, self._node_art.buf, self._node_next.buf, limit,
+                           self.recent, MAX_SCORED)
 
     def _similarities(self, ids: np.ndarray, w: np.ndarray, day: int, cands: np.ndarray) -> np.ndarray:
         """:func:`story_similarity` of the newcomer (sorted term ``ids``, combined weights ``w``) with each of
@@ -557,14 +813,11 @@ class StoryClusterer:
                     for r in roots:
                         self._parent[r] = root
                     self._parent[me] = root
-        for k in keys.tolist():
-            self._held.buf[k] += 1
-            lst = self._index.get(k)
-            if lst is None:
-                lst = self._index[k] = self._holders(k) or []
-            lst.append(me)
-            if len(lst) > self.recent:
-                del lst[0]
+        self._node_art.reserve(len(keys))
+        self._node_next.reserve(len(keys))
+        n = _push(keys, self._held.buf, self._head.buf, self._node_art.buf, self._node_next.buf, self._node_art.n,
+                  me)
+        self._node_art.n = self._node_next.n = n
         return self._ids[self._find(me)]
 
     def extend(self, features: Iterable[StoryFeatures]) -> None:
@@ -609,12 +862,12 @@ class StoryClusterer:
             def flush(self) -> None:
                 pass
 
-        keys, lens, holders = self._index_arrays()
+        keys, lens, holders = _chains(self._head.view, self._node_art.view, self._node_next.view, self.recent)
         meta = {"settings": {k: getattr(self.settings, k) for k in self.settings.__slots__}, "merge": self.merge,
                 "recent": self.recent, "n_docs": self.n_docs}
         arrays = {
             "meta": np.frombuffer(json.dumps(meta).encode(), np.uint8),
-            "vocab": np.frombuffer(json.dumps(self._vocab_list()).encode(), np.uint8),
+            "vocab_hash": self._vocab.hashes(),
             "ids": np.frombuffer(json.dumps(self._ids).encode(), np.uint8),
             "df": self._df.view, "entity": self._entity.view, "held": self._held.view,
             "parent": np.array(self._parent, np.int64), "day": self._day.view, "off": self._off.view,
@@ -627,33 +880,6 @@ class StoryClusterer:
                             force_zip64=True) as out:
                     np.lib.format.write_array(out, a, allow_pickle=False)
 
-    def _vocab_list(self) -> list[str]:
-        """Every term in id order: "w:" + stem or "e:" + name (the saved form)."""
-        out: list[str] = [""] * (len(self._words_v) + len(self._names_v))
-        for t, i in self._words_v.items():
-            out[i] = "w:" + t
-        for t, i in self._names_v.items():
-            out[i] = "e:" + t
-        return out
-
-    def _index_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The whole key index as sorted keys, their holder counts and the holders, key after key: the loaded
-        base without the keys since moved into ``_index``, merged with those."""
-        own = np.array(sorted(self._index), np.int64)
-        own_lens = np.array([len(self._index[k]) for k in own.tolist()], np.int64)
-        own_holders = np.array([i for k in own.tolist() for i in self._index[k]], np.int64)
-        if self._base is None:
-            return own, own_lens, own_holders
-        bkeys, starts, bholders = self._base
-        keep = ~np.isin(bkeys, own, assume_unique=True)
-        blens = np.diff(starts)
-        keys = np.concatenate([bkeys[keep], own])
-        lens = np.concatenate([blens[keep], own_lens])
-        holders = np.concatenate([bholders[np.repeat(keep, blens)], own_holders])
-        order = np.argsort(keys, kind="stable")
-        seg = np.repeat(np.argsort(order), lens)  # each holder's segment, by its key's rank in the sorted keys
-        return keys[order], lens[order], holders[np.argsort(seg, kind="stable")]
-
     @classmethod
     def from_bytes(cls, blob: bytes) -> "StoryClusterer":
         """A clusterer saved by :meth:`to_bytes` (raises ValueError, KeyError or OSError on anything else)."""
@@ -664,11 +890,17 @@ class StoryClusterer:
         meta = json.loads(bytes(z["meta"]).decode())
         c = cls(settings=StorySettings(**meta["settings"]), merge=bool(meta["merge"]), recent=int(meta["recent"]))
         c.n_docs = int(meta["n_docs"])
-        vocab = json.loads(bytes(z["vocab"]).decode())
-        c._words_v = {k[2:]: i for i, k in enumerate(vocab) if k[:2] == "w:"}
-        c._names_v = {k[2:]: i for i, k in enumerate(vocab) if k[:2] == "e:"}
-        if len(c._words_v) + len(c._names_v) != len(vocab):
-            raise ValueError("story clusterer vocabulary holds a term that is neither a word nor a name")
+        if "vocab_hash" in z:
+            vocab = np.asarray(z["vocab_hash"], np.uint64)
+        else:  # a state saved before session 16: the terms as strings, "w:" + stem or "e:" + name, in id order
+            terms = json.loads(bytes(z["vocab"]).decode())
+            if any(t[:2] not in ("w:", "e:") for t in terms):
+                raise ValueError("story clusterer vocabulary holds a term that is neither a word nor a name")
+            vocab = np.empty(len(terms), np.uint64)
+            words = [i for i, t in enumerate(terms) if t[0] == "w"]
+            names = [i for i, t in enumerate(terms) if t[0] == "e"]
+            vocab[words + names] = _hashes([terms[i][2:] for i in words], [terms[i][2:] for i in names])
+        c._vocab = _TermTable(vocab)
         c._ids = [str(a) for a in json.loads(bytes(z["ids"]).decode())]
         c._pos = {a: i for i, a in enumerate(c._ids)}
         c._parent = z["parent"].tolist()
@@ -684,7 +916,17 @@ class StoryClusterer:
         holders = z["index_holders"]
         if int(starts[-1]) != len(holders):
             raise ValueError("inconsistent story clusterer index")
-        c._index, c._base = {}, (keys, starts, holders)
+        if len(holders) and (holders.min() < 0 or holders.max() >= len(c._ids)) or (
+                len(keys) and (keys[0] < 0 or keys[-1] >= len(vocab))):
+            raise ValueError("story clusterer index out of range")
+        # the chains, oldest holder first so each key's newest ends up at its head
+        c._node_art = _Growing(np.int32, holders.astype(np.int32))
+        nxt = np.arange(-1, len(holders) - 1, dtype=np.int64)
+        nxt[starts[:-1][lens > 0]] = -1
+        c._node_next = _Growing(np.int64, nxt)
+        head = np.full(len(vocab), -1, np.int64)
+        head[keys[lens > 0]] = starts[1:][lens > 0] - 1
+        c._head = _Growing(np.int64, head)
         if not (len(vocab) == c._df.n == c._entity.n == c._held.n and len(c._ids) == len(c._parent) ==
                 c._day.n == c._off.n - 1 and c._terms.n == c._counts.n == int(c._off.view[-1])):
             raise ValueError("inconsistent story clusterer state")
@@ -721,5 +963,13 @@ try:  # compiled when numba is present (a dependency; cached on disk after the f
     from numba import njit
 
     _cosines = njit(cache=True, nogil=True)(_cosines_py)
+    _hash_terms = njit(cache=True, nogil=True)(_hash_terms_py)
+    _table_ids = njit(cache=True, nogil=True)(_table_ids_py)
+    _put = njit(cache=True, nogil=True)(_put_py)
+    _article_terms = njit(cache=True, nogil=True)(_article_terms_py)
+    _candidates = njit(cache=True, nogil=True)(_candidates_py)
+    _push = njit(cache=True, nogil=True)(_push_py)
+    _chains = njit(cache=True, nogil=True)(_chains_py)
 except ImportError:  # pragma: no cover
-    _cosines = _cosines_py
+    _cosines, _hash_terms, _table_ids, _put = _cosines_py, _hash_terms_py, _table_ids_py, _put_py
+    _article_terms, _candidates, _push, _chains = _article_terms_py, _candidates_py, _push_py, _chains_py

@@ -372,8 +372,8 @@ class _Growing:
 # The clusterer numbers every distinct term it meets (about ten a new article: ~10M at 1M articles of
 # bench/scale.py's, nine in ten of them names). Two Python dicts of strings held them until session 16: a probe a
 # term through the interpreter (~0.42 us each, a cache miss in a dictionary of millions, ~120 us an article of
-# ~280 terms) and ~100 bytes a term. Here a term is the 64-bit hash of its code points, found or added in one
-# compiled pass over an article's terms, in a table of 12 bytes a slot kept at most half full: ~24 bytes a term.
+# ~280 terms) and ~100 bytes a term. Here a term is the 64-bit hash of its UTF-8 bytes, found or added in one
+# compiled pass over an article's terms, in a table of 12 bytes a slot kept at most half full: 24-48 bytes a term.
 # Two distinct terms get one id only when their 64-bit hashes are equal (about 3e-6 that any two do among 10M
 # terms); they would then count as one term, which changes a similarity slightly and nothing else.
 

@@ -347,10 +347,7 @@ class _Growing:
 
     def extend(self, values: np.ndarray) -> None:
         need = self.n + len(values)
-        if need > len(self.buf):
-            grown = np.zeros(max(need, 2 * len(self.buf)), self.buf.dtype)
-            grown[:self.n] = self.buf[:self.n]
-            self.buf = grown
+        self.reserve(len(values))
         self.buf[self.n:need] = values
         self.n = need
 

@@ -145,7 +145,7 @@ def score_holdout(held, model1: Path, model2: Path, passes: int,  # type: ignore
     from newstrace.quotes.evaluate import evaluate, format_table
 
     tagger.MODEL_PATH, tagger.MODEL2_PATH = model1, model2
-    for cached in (tagger._tagger, tagger._crf, tagger._type_scores, tagger._place_weights):
+    for cached in (tagger._tagger, tagger._crf, tagger._type_scores, tagger._place_weights, tagger._second_pass):
         cached.cache_clear()
     accurate = head is not None
     if accurate:

@@ -32,6 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from .errors import ConfigError
+from .scan import _put
 from .model import Article
 from .tokens import STOPWORDS, WORD_RE, stem
 
@@ -531,23 +532,6 @@ class _TermTable:
         return out
 
 
-def _put_py(keys: np.ndarray, vals: np.ndarray, new_k: np.ndarray, new_v: np.ndarray) -> int:
-    """Insert ``new_k`` with the values ``new_v`` (into a table with room for them); returns how many were not
-    there already (a key met twice keeps its first value)."""
-    mask = len(keys) - 1
-    added = 0
-    for i in range(len(new_k)):
-        h = new_k[i]
-        j = np.int64(h & np.uint64(mask))
-        while keys[j] != np.uint64(0) and keys[j] != h:
-            j = (j + 1) & mask
-        if keys[j] == np.uint64(0):
-            keys[j] = h
-            vals[j] = new_v[i]
-            added += 1
-    return added
-
-
 # -- the key index: each key term's latest holders -----------------------------------------------------------
 #
 # A chain per key term, newest holder first, in one pool of nodes (``node_art``: the article, ``node_next``: the
@@ -962,11 +946,10 @@ try:  # compiled when numba is present (a dependency; cached on disk after the f
     _cosines = njit(cache=True, nogil=True)(_cosines_py)
     _hash_terms = njit(cache=True, nogil=True)(_hash_terms_py)
     _table_ids = njit(cache=True, nogil=True)(_table_ids_py)
-    _put = njit(cache=True, nogil=True)(_put_py)
     _article_terms = njit(cache=True, nogil=True)(_article_terms_py)
     _candidates = njit(cache=True, nogil=True)(_candidates_py)
     _push = njit(cache=True, nogil=True)(_push_py)
     _chains = njit(cache=True, nogil=True)(_chains_py)
 except ImportError:  # pragma: no cover
-    _cosines, _hash_terms, _table_ids, _put = _cosines_py, _hash_terms_py, _table_ids_py, _put_py
+    _cosines, _hash_terms, _table_ids = _cosines_py, _hash_terms_py, _table_ids_py
     _article_terms, _candidates, _push, _chains = _article_terms_py, _candidates_py, _push_py, _chains_py

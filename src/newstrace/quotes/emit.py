@@ -18,7 +18,7 @@ import numpy as np
 
 from .crf import _hash_probe  # the IntMap probe of one key (compiled there)
 
-__all__ = ["EMIT_CODES", "emit"]
+__all__ = ["EMIT_CODES", "emit", "emit_arrays"]
 
 # Rows of the tagger's per-type code table (:class:`.tagger._TypeScores`): the first four are what
 # :class:`.features.Place` takes as ``codes``; the rest serve this pass alone.
@@ -210,17 +210,24 @@ except ImportError:  # pragma: no cover - numba is a declared dependency
 def emit(text: str, toks: list[tuple[int, int]], rows: np.ndarray, ts, pw) -> np.ndarray:  # type: ignore[no-untyped-def]
     """(tokens, labels) emission scores of a document: ``rows`` its tokens' word-type rows in ``ts`` (the
     tagger's :class:`.tagger._TypeScores`), ``pw`` the place-feature tables (:class:`.tagger._PlaceWeights`)."""
-    from . import features as F
-    from .marks import depth_array
-
     n = len(toks)
     se = np.fromiter(chain.from_iterable(toks), dtype=np.int64, count=2 * n)
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return emit_arrays(text, cp, se[0::2].copy(), se[1::2].copy(), rows, ts, pw)
+
+
+def emit_arrays(text: str, cp: np.ndarray, starts: np.ndarray, ends: np.ndarray, rows: np.ndarray, ts, pw
+                ) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """:func:`emit` with the text's code points and the token spans as arrays (:func:`newstrace.scan.scan`)."""
+    from . import features as F
+    from .marks import depth_array
+
     sents = F.sentence_spans(text)
     sstart = np.array([a for a, _ in sents], dtype=np.int64)
     depth = np.frombuffer(depth_array(text), dtype=np.uint8)
     bm, bp = pw.pair_rows["b-="], pw.pair_rows["b+="]
-    return _emit(se[0::2].copy(), se[1::2].copy(), cp, sstart, depth, np.ascontiguousarray(rows), ts.table, ts.codes,
+    return _emit(np.ascontiguousarray(starts), np.ascontiguousarray(ends), cp, sstart, depth,
+                 np.ascontiguousarray(rows), ts.table, ts.codes,
                  pw.state, F._AFTER_CODE, F._BEFORE_CODE, F.REL_SIDE, bm.table, bm.vals, bp.table, bp.vals, bm.shift,
                  bp.shift, pw.m, pw.bos_id, pw.eos_id, pw.miss, pw.wrc, len(F.REL_KEYS), pw.mrc, pw.qm, pw.mq,
                  pw.sent, pw.mc_m1, pw.mc_p1, pw.who, pw.mc_p2, pw.q, pw.rc, pw.qrc, pw.pos, pw.run, pw.flags[0],

@@ -19,13 +19,15 @@ import os
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from ..errors import ConfigError
 from .crf import IntMap, LinearCRF, numba_available
-from .emit import COMPILED as EMIT_COMPILED, EMIT_CODES, emit
+from .emit import COMPILED as EMIT_COMPILED, EMIT_CODES, emit, emit_arrays
 from . import features as F
+from ..scan import HashIds, code_points, hash_words, scan
 from ..tokens import stem
 from .features import _PAD, _type_ctx, _word_feats, featurize, stack, tokenize
 
@@ -156,7 +158,7 @@ class _TypeScores:
 
     def _reset(self) -> None:
         k = len(self.crf.labels)
-        self.row: dict[str, int] = {}
+        self.ids = HashIds()  # a word type's row, by the hash of its characters (:func:`newstrace.scan.scan`)
         self.table = np.zeros((4096, self.SLOTS, k))
         self.table[0, 1:] = self._sum(_PAD)
         self.lows: list[str] = [""]
@@ -167,8 +169,9 @@ class _TypeScores:
         get, miss = self.crf.index.get, len(self.crf.index)
         return self.crf.state[[get(a, miss) for a in attrs]].sum(axis=0)
 
-    def _add(self, words: list[str]) -> None:
-        """Rows for new word types, in one gather: each type's seven attribute groups summed by reduceat."""
+    def _add(self, words: list[str], hashes: np.ndarray) -> None:
+        """Rows for new word types (``hashes``: theirs, :func:`newstrace.scan.hash_words`), in one gather: each
+        type's seven attribute groups summed by reduceat."""
         need = self.n + len(words)
         if need > len(self.table):
             size = max(need, 2 * len(self.table))
@@ -214,23 +217,30 @@ class _TypeScores:
         sums = np.add.reduceat(self.crf.state[ids], starts, axis=0)
         self.table[self.n : need] = sums.reshape(len(words), self.SLOTS, -1)
         self.codes[:, self.n : need] = cols
-        self.row.update(zip(words, range(self.n, need)))
+        self.ids.put(hashes, np.arange(self.n, need))
         self.n = need
 
     def rows(self, words: list[str]) -> np.ndarray:
         """The rows of a document's words (new types added first)."""
-        n = len(words)
-        r = np.fromiter(map(self.row.get, words, repeat(0)), dtype=np.int64, count=n)  # 0: not yet a row
-        if n and not r.all():
+        return self.rows_hashed(hash_words(words), words.__getitem__)
+
+    def rows_hashed(self, hashes: np.ndarray, word: Callable[[int], str]) -> np.ndarray:
+        """The rows of a document's words given their hashes (:func:`newstrace.scan.scan`); ``word(i)`` makes the
+        ``i``-th word, asked only of words whose type has no row yet (new types are added first).
+
+        One compiled probe per word; until session 17 a string per token and a dict probe each
+        (``fromiter(map(row.get, words))``), which with the regex tokenizer came to ~0.5 ms an article."""
+        n = len(hashes)
+        r = np.empty(n, np.int64)
+        if n and self.ids.get(hashes, r):
             if self.n + n > self.MAX_TYPES:
                 self._reset()  # never in the middle of a document
                 r[:] = 0  # every word is new again
-            # only the words without a row are looked at again (most articles of a large corpus bring a few
-            # new types: two more passes over all of their ~440 words cost ~0.1 ms an article)
-            miss = np.flatnonzero(r == 0).tolist()
-            self._add(list(dict.fromkeys(words[i] for i in miss)))
-            row = self.row
-            r[miss] = [row[words[i]] for i in miss]
+            miss = np.flatnonzero(r == 0)
+            _, first = np.unique(hashes[miss], return_index=True)  # each new type once, in order of first use
+            at = miss[np.sort(first)]
+            self._add([word(i) for i in at.tolist()], hashes[at])
+            self.ids.get(hashes, r)
         return r
 
     def static(self, rows: np.ndarray) -> np.ndarray:
@@ -445,6 +455,15 @@ def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
     return _emissions_numpy(text, toks, rows, ts, pw)
 
 
+def _scanned_emissions(text: str, cp: np.ndarray, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray
+                       ) -> np.ndarray:
+    """:func:`emissions` of the tokens :func:`newstrace.scan.scan` found in ``text`` (``cp`` its code points),
+    through the compiled pass: no string is made but of the word types the tagger has not met."""
+    ts = _type_scores()
+    rows = ts.rows_hashed(hashes, lambda i: text[starts[i]:ends[i]])
+    return emit_arrays(text, cp, starts, ends, rows, ts, _place_weights())
+
+
 def _emissions_numpy(text: str, toks: list[tuple[int, int]], rows: np.ndarray, ts: _TypeScores,
                      pw: _PlaceWeights) -> np.ndarray:
     """:func:`emissions` in numpy: :class:`.features.Place` and :meth:`_PlaceWeights.rows` (without numba, and
@@ -559,26 +578,37 @@ def head_scores(text: str, toks: list[tuple[int, int]], labels: list[str]) -> np
     return hd.alpha * lp[:, [hd.labels.index(y) for y in labels]]
 
 
+@lru_cache(maxsize=1)
+def _second_pass() -> bool:
+    """Whether the stacked second pass's weights are there (looked at once a process, not once an article)."""
+    return MODEL2_PATH.exists()
+
+
 def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None,
               accurate: bool = False) -> list[RoleSpan]:
     """Source, Cue and Content spans in ``text``, in order (``passes=1`` skips the stacked second pass).
 
     ``accurate`` adds the contextual head's scores to the CRF's (:func:`head_scores`): better on every role,
     about one article per CPU-second instead of ~100 (see README)."""
-    toks = tokenize(text)
-    if not toks:
-        return []
     th = O_THRESHOLD if o_threshold is None else o_threshold
-    stacked = passes > 1 and MODEL2_PATH.exists() and not accurate
-    if accurate or (numba_available() and not stacked):
+    stacked = passes > 1 and _second_pass() and not accurate
+    if accurate or (numba_available() and EMIT_COMPILED and not stacked):
+        cp = code_points(text)
+        starts, ends, hashes = scan(cp)
+        if not len(starts):
+            return []
+        toks = list(zip(starts.tolist(), ends.tolist()))
         crf = _crf()
-        em = emissions(text, toks)
+        em = _scanned_emissions(text, cp, starts, ends, hashes)
         if accurate:
             em = em + head_scores(text, toks, crf.labels)
         labels = [crf.labels[k] for k in crf.viterbi(em).tolist()]
         if th > 0.5:
             labels = _biased(crf.marginals(em)[:, [crf.labels.index(y) for y in LABELS]], labels, th)
         return _join_split_quotes(text, decode(toks, labels))
+    toks = tokenize(text)
+    if not toks:
+        return []
     feats = featurize(text, toks)
     t = _tagger()
     labels = t.tag(feats)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +13,11 @@ import pytest
 
 from newstrace import Article
 from newstrace.errors import ConfigError
-from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings, _chains, _entities,
-                               article_story_features, gaps_and_words, same_story, story_features, story_similarity,
+from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings, _MONTHS, _NOT_NAMES,
+                               _chains, _content_stems, _entities,
+                               article_story_features, same_story, story_features, story_similarity,
                                time_factor)
-from newstrace.tokens import WORD_RE
+from newstrace.tokens import STOPWORDS, WORD_RE, stem
 
 D = dt.date(2024, 3, 5)
 FERRY_A = ("The Harbour Line ferry Morvoren ran aground off Kelsey Point on Tuesday with 212 passengers aboard. "
@@ -189,15 +192,91 @@ def test_story_chains_floor(shared_data: Path) -> None:
     assert f1 >= 0.95
 
 
+def _reference_features(text: str) -> tuple[dict, list]:
+    """The story features' words and entities worked out plainly from WORD_RE's matches (the regex path the
+    compiled scan replaced in session 17)."""
+    ms = list(WORD_RE.finditer(text))
+    words = [m.group() for m in ms]
+    stems: dict[str, int] = {}
+    for w in words:
+        low = w.lower()
+        if low not in STOPWORDS and (len(low) > 2 or low.isdigit()):
+            stems[stem(low)] = stems.get(stem(low), 0) + 1
+    lower_used = {w for w in words if w.islower()}
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) == 1 and run[0] not in lower_used:
+            out.append(run[0])
+        elif len(run) > 1:
+            out.append(" ".join(run))
+            out.extend(w for w in run if w not in _MONTHS)
+        run.clear()
+
+    last = -2
+    for i, w in enumerate(words):
+        number = not w.isalpha() and re.search(r"\d", w) is not None
+        if not number and not w[0].isupper():
+            continue
+        low = w.lower()
+        if "'" in low or "’" in low:
+            low = low.removesuffix("'s").removesuffix("’s")
+        if not number and low in _NOT_NAMES:
+            continue
+        gap = text[ms[i - 1].end():ms[i].start()] if i else ""
+        joined = last == i - 1 and (gap == " " or (not gap.strip() and "\n" not in gap))
+        if last != i - 1:
+            flush()
+        last = i
+        if number:
+            if run and run[-1] in _MONTHS and joined:
+                out.append(run.pop() + " " + low)
+            flush()
+            out.append(low)
+        else:
+            if run and not joined:
+                flush()
+            run.append(low)
+    flush()
+    return stems, out
+
+
+_PIECES = ["Acme", "Corp", "June", "14", "2.5", "said", "separately", "Separately", "O'Neil's", "U.S.-led", "the",
+           "The", "Mr", "Jane", "Roe’s", "roe", "東京", "٣٤", "a_b", "’tis", "Monday", "may", "May", "1990's", "x"]
+_GAPS = [" ", " ", "  ", ", ", "\n", " \n ", "\t", ". ", "—", "-", "'", "’", "\u00a0", ""]
+
+
 @pytest.mark.parametrize("text", [FERRY_A, BAKERY, "", "  \n ", "—'x' O'Neil's U.S.-led talks, 2024-03-05;\n\nJune 14 …",
                                   "é à ü 東京 ٣٤ a_b -x- ’tis"])
-def test_gaps_and_words_are_the_word_matches_and_what_lies_between(text: str) -> None:
-    gaps, words = gaps_and_words(text)
-    ms = list(WORD_RE.finditer(text))
-    assert words == [m.group() for m in ms]
-    assert gaps == [text[(ms[i - 1].end() if i else 0):m.start()] for i, m in enumerate(ms)]
+def test_words_and_entities_equal_the_plain_regex_reading(text: str) -> None:
+    stems, ents = _reference_features(text)
+    assert _content_stems(text) == stems and list(_content_stems(text)) == list(stems)  # counts and order
+    assert _entities(text) == ents
 
 
+def test_words_and_entities_equal_the_plain_regex_reading_on_random_text() -> None:
+    rng = random.Random(5)
+    for _ in range(1500):
+        text = "".join(rng.choice(_PIECES) + rng.choice(_GAPS) for _ in range(rng.randint(0, 25)))
+        stems, ents = _reference_features(text)
+        assert _content_stems(text) == stems and list(_content_stems(text)) == list(stems), repr(text)
+        assert _entities(text) == ents, repr(text)
+
+
+def test_word_types_start_again_when_full(monkeypatch) -> None:
+    """A full type table starts again between texts; the features are the same either way."""
+    from newstrace import stories
+
+    monkeypatch.setattr(stories, "_TYPES", stories._WordTypes())
+    monkeypatch.setattr(stories._TYPES, "MAX_TYPES", 30)
+    resets = []
+    reset = stories._TYPES._reset
+    monkeypatch.setattr(stories._TYPES, "_reset", lambda: (resets.append(1), reset()))
+    for text in [FERRY_A, BAKERY, FERRY_A, BAKERY]:
+        assert _entities(text) == _reference_features(text)[1]
+        assert _content_stems(text) == _reference_features(text)[0]
+    assert len(resets) >= 3
 def test_terms_are_numbered_by_hash_in_order_of_arrival_and_survive_growth() -> None:
     """The term table gives ids in order of arrival (words, then names, of each article) however often it grows,
     saves them as hashes in id order, and an article's repeated hash is one term with the counts added."""

@@ -32,9 +32,9 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .scan import _put
+from .scan import HashIds, _put, hash_words, scan
 from .model import Article
-from .tokens import STOPWORDS, WORD_RE, stem
+from .tokens import STOPWORDS, stem
 
 __all__ = [
     "DEFAULT_STORY_THRESHOLD",
@@ -119,105 +119,178 @@ def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value
 
 
-# Each word of a text with the text between it and the previous word, in one C-level pass: the lazy gap stops
-# at the first place WORD_RE matches, so the words are exactly WORD_RE.finditer's (tests/test_stories.py checks
-# it). Strings instead of Match objects: story_features 1.6 -> ~1.0 ms on a 2,000-character article (session 8).
-_GAP_WORD = re.compile(r"(.*?)(" + WORD_RE.pattern + ")", re.UNICODE | re.DOTALL)
+class _WordTypes:
+    """What the story features need of each word type, by the 64-bit hash of its characters (the tokens of
+    :func:`newstrace.scan.scan`, words only: :data:`newstrace.tokens.WORD_RE`'s): its content stem (as an id into
+    ``stems``, 0 for no content word) and its entity flags and lower-case form.
+
+    Session 17: the features were a regex pass for the words and the gaps between them, a string and a dict probe
+    per word for its stem, and a Counter over strings (~0.6 ms of the article stage's ~3.7 ms an article on
+    bench/scale.py's news). Now one compiled scan and probe per word; strings are made only of the word types not
+    met before, and of the names. Two types share an entry only when their 64-bit hashes are equal (~1e-8 among
+    the :data:`MAX_TYPES` held)."""
+
+    MAX_TYPES = 500_000  # then the table starts again (never in the middle of a text)
+    LOWER, CANDIDATE, NUMBER, CAPITAL, NOT_NAME = 1, 2, 4, 8, 16  # flags
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self.ids = HashIds()
+        self.n = 1  # row 0: no type
+        self.stem = np.zeros(4096, np.int64)
+        self.flags = np.zeros(4096, np.int64)
+        self.low: list[str] = [""]  # lower case, a trailing possessive cut (the name form)
+        self.low_hash = np.zeros(4096, np.uint64)  # hash of that form
+        self.stems: list[str] = [""]
+        self.stem_ids: dict[str, int] = {"": 0}
+
+    def rows(self, text: str, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+        """The type row of each word (new types added first)."""
+        n = len(hashes)
+        r = np.empty(n, np.int64)
+        if n and self.ids.get(hashes, r):
+            if self.n + n > self.MAX_TYPES:
+                self._reset()
+                r[:] = 0
+            miss = np.flatnonzero(r == 0)
+            _, first = np.unique(hashes[miss], return_index=True)
+            at = miss[np.sort(first)]
+            self._add([text[s:e] for s, e in zip(starts[at].tolist(), ends[at].tolist())], hashes[at])
+            self.ids.get(hashes, r)
+        return r
+
+    def _add(self, words: list[str], hashes: np.ndarray) -> None:
+        need = self.n + len(words)
+        if need > len(self.stem):
+            size = max(need, 2 * len(self.stem))
+            for name in ("stem", "flags", "low_hash"):
+                old = getattr(self, name)
+                grown = np.zeros(size, old.dtype)
+                grown[: self.n] = old[: self.n]
+                setattr(self, name, grown)
+        stems, flags, lows = [], [], []
+        for w in words:
+            low = w.lower()
+            st = stem(low) if low not in STOPWORDS and (len(low) > 2 or low.isdigit()) else ""
+            sid = self.stem_ids.get(st)
+            if sid is None:
+                sid = self.stem_ids[st] = len(self.stems)
+                self.stems.append(st)
+            stems.append(sid)
+            alpha = w.isalpha()
+            f = self.LOWER if w.islower() else 0
+            if w[0].isupper() or not alpha:
+                f |= self.CANDIDATE
+            if not alpha and _DIGIT.search(w) is not None:
+                f |= self.NUMBER
+            if w[0].isupper():
+                f |= self.CAPITAL
+            if "'" in low or "’" in low:
+                low = low.removesuffix("'s").removesuffix("’s")
+            if low in _NOT_NAMES:
+                f |= self.NOT_NAME
+            flags.append(f)
+            lows.append(low)
+        self.stem[self.n : need] = stems
+        self.flags[self.n : need] = flags
+        self.low.extend(lows)
+        self.low_hash[self.n : need] = hash_words(lows)
+        self.ids.put(hashes, np.arange(self.n, need))
+        self.n = need
 
 
-def gaps_and_words(text: str) -> tuple[list[str], list[str]]:
-    """The words of ``text`` (:data:`newstrace.tokens.WORD_RE`) and, for each, the text since the previous
-    word (since the start for the first)."""
-    pairs = _GAP_WORD.findall(text)
-    return [g for g, _ in pairs], [w for _, w in pairs]
+_TYPES = _WordTypes()
 
 
-def _entities(text: str, split: tuple[list[str], list[str]] | None = None) -> list[str]:
+def _words(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(starts, ends, hashes, type rows in :data:`_TYPES`) of the words of ``text``."""
+    starts, ends, hashes = scan(text, punct=False)
+    return starts, ends, hashes, _TYPES.rows(text, starts, ends, hashes)
+
+
+def _content_stems(text: str, words: tuple | None = None) -> dict[str, int]:
+    """Counts of the stems of the content words (no stopwords, three letters or more, or a number), in order of
+    first use. ``words``: :func:`_words` of ``text``, when already made."""
+    rows = (words or _words(text))[3]
+    sid = _TYPES.stem[rows]
+    sid = sid[sid > 0]
+    if not len(sid):
+        return {}
+    u, first, cnt = np.unique(sid, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    stems = _TYPES.stems
+    return dict(zip([stems[k] for k in u[order].tolist()], cnt[order].tolist()))
+
+
+def _entities(text: str, words: tuple | None = None) -> list[str]:
     """Capitalised sequences, numbers and dates in ``text``, normalised (lower case, single spaces).
 
     A multi-word name also yields each of its words ("Alejandro Mayorkas" -> "alejandro mayorkas", "alejandro",
     "mayorkas"), so a later "Mayorkas" matches. A lone capitalised word that the text also uses in lower case
-    ("Separately, ...") is a sentence opener, not a name. ``split``: :func:`gaps_and_words` of ``text``, when
-    already made.
+    ("Separately, ...") is a sentence opener, not a name. ``words``: :func:`_words` of ``text``, when already
+    made.
     """
-    gaps, words = gaps_and_words(text) if split is None else split
-    lower_used = {t for t in words if t.islower()}
+    starts, ends, hashes, rows = words or _words(text)
+    T = _TYPES
+    flags = T.flags[rows]
+    lower_used: set[int] | None = None  # hashes of the words written in lower case (made when first needed)
     out: list[str] = []
     run: list[str] = []
+    run_row = 0  # the type row of a run's first word
 
     def flush() -> None:
-        if len(run) == 1 and run[0] in lower_used:
-            pass
-        elif len(run) == 1:
-            out.append(run[0])
+        nonlocal lower_used
+        if len(run) == 1:
+            if lower_used is None:
+                lower_used = set(hashes[(flags & T.LOWER) > 0].tolist())
+            if int(T.low_hash[run_row]) not in lower_used:
+                out.append(run[0])
         elif run:
             out.append(" ".join(run))
             out.extend(w for w in run if w not in _MONTHS)
         run.clear()
 
-    # Only capitalised words and tokens with a digit do anything; every other token ends the name being read
-    # (flush), so the loop visits those tokens alone and flushes when it skipped one (a third of the time).
+    # Only capitalised words and words with a digit do anything; every other word ends the name being read
+    # (flush), so the loop visits those words alone and flushes when it skipped one.
     last = -2
-    # (the tokens that may do anything, picked first in one comprehension: a quarter of them on news text)
-    for i in [i for i, tok in enumerate(words) if tok[0].isupper() or not tok.isalpha()]:
-        tok = words[i]
-        number = not tok.isalpha() and _DIGIT.search(tok) is not None
-        if not number and not tok[0].isupper():
+    cand = np.flatnonzero((flags & T.CANDIDATE) > 0)
+    low = T.low
+    for i, r, f in zip(cand.tolist(), rows[cand].tolist(), flags[cand].tolist()):
+        number = f & T.NUMBER
+        if not number and not f & T.CAPITAL:
             continue
-        low = tok.lower()
-        if "'" in low or "’" in low:
-            low = low.removesuffix("'s").removesuffix("’s")
-        if not number and low in _NOT_NAMES:
+        if not number and f & T.NOT_NAME:
             continue
         if last != i - 1:
-            flush()  # a skipped token came between
+            flush()  # a skipped word came between
             joined = False
         else:
-            gap = gaps[i]
+            gap = text[int(ends[i - 1]):int(starts[i])]
             joined = gap == " " or (not gap.strip() and "\n" not in gap)
         last = i
         if number:
             if run and run[-1] in _MONTHS and joined:  # "June 14"
-                out.append(run.pop() + " " + low)
+                out.append(run.pop() + " " + low[r])
             flush()
-            out.append(low)
+            out.append(low[r])
         else:
             if run and not joined:  # punctuation between words ends a name
                 flush()
-            run.append(low)
+            if not run:
+                run_row = r
+            run.append(low[r])
     flush()
     return out
-
-
-_CONTENT: dict[str, str] = {}  # word as written -> its stem, or "" when it is no content word
-_CONTENT_MAX = 200_000
-
-
-def _content_stem(word: str) -> str:
-    w = word.lower()
-    out = stem(w) if w not in STOPWORDS and (len(w) > 2 or w.isdigit()) else ""
-    if len(_CONTENT) > _CONTENT_MAX:
-        _CONTENT.clear()
-    _CONTENT[word] = out
-    return out
-
-
-def _content_stems(text: str, words: list[str] | None = None) -> list[str]:
-    """Stems of the content words (no stopwords, three letters or more, or a number), cached per word form.
-    ``words``: the words of ``text``, when already split."""
-    words = WORD_RE.findall(text) if words is None else words
-    stems = list(map(_CONTENT.get, words))  # (C-level probes; the few unknown forms are worked out below)
-    if None in stems:
-        stems = [_content_stem(w) if x is None else x for x, w in zip(stems, words)]
-    return list(filter(None, stems))
 
 
 def story_features(text: str, *, id: str, title: str | None = None,
                    published: dt.date | dt.datetime | None = None,
                    settings: StorySettings = DEFAULT_STORY_SETTINGS) -> StoryFeatures:
     """The :class:`StoryFeatures` of one article's text (and headline, when known)."""
-    split = gaps_and_words(text)  # one tokenisation for both
-    words = Counter(_content_stems(text, split[1]))
+    split = _words(text)  # one tokenisation for both
+    words = Counter(_content_stems(text, split))
     ents = Counter(_entities(text, split))
     if title:
         for _ in range(settings.title_repeat):

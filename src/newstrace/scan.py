@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 
-__all__ = ["WORD", "SPACE", "char_classes", "code_points", "hash_words", "scan"]
+__all__ = ["WORD", "SPACE", "HashIds", "TypeRows", "char_classes", "code_points", "hash_words", "scan"]
 
 WORD, SPACE = 1, 2  # bits of char_classes()
 _MAX_CP = 0x110000
@@ -212,3 +213,37 @@ def hash_words(words: list[str]) -> np.ndarray:
     out = np.empty(len(words), np.uint64)
     _hash_spans(code_points("".join(words)), bounds, out)
     return out
+
+
+class TypeRows:
+    """A table of word types found by the hashes :func:`scan` gives, for the per-type values a subclass keeps in
+    rows ``1 .. n - 1`` (row 0: none). The subclass's ``_reset`` empties it (and sets ``ids`` to a new
+    :class:`HashIds` and ``n`` to 1), its ``_add(words, hashes)`` appends rows for new types and puts their hashes
+    in ``ids``. When a text would take it past ``MAX_TYPES`` the table starts again, never in the middle of a
+    text. Two distinct types share a row only if their 64-bit hashes are equal (~1e-9 among 300,000 types)."""
+
+    MAX_TYPES = 300_000
+    ids: HashIds
+    n: int
+
+    def _reset(self) -> None:
+        raise NotImplementedError
+
+    def _add(self, words: list[str], hashes: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def rows(self, hashes: np.ndarray, word: Callable[[int], str]) -> np.ndarray:
+        """The row of each token given its hash; ``word(i)`` makes the ``i``-th token's string, asked only of
+        tokens whose type has no row yet (added first, each once, in order of first use)."""
+        n = len(hashes)
+        r = np.empty(n, np.int64)
+        if n and self.ids.get(hashes, r):
+            if self.n + n > self.MAX_TYPES:
+                self._reset()
+                r[:] = 0  # every type is new again
+            miss = np.flatnonzero(r == 0)
+            _, first = np.unique(hashes[miss], return_index=True)
+            at = miss[np.sort(first)]
+            self._add([word(i) for i in at.tolist()], hashes[at])
+            self.ids.get(hashes, r)
+        return r

@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .scan import HashIds, _put, hash_words, scan
+from .scan import HashIds, TypeRows, _put, hash_words, scan
 from .model import Article
 from .tokens import STOPWORDS, stem
 
@@ -119,7 +119,7 @@ def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value
 
 
-class _WordTypes:
+class _WordTypes(TypeRows):
     """What the story features need of each word type, by the 64-bit hash of its characters (the tokens of
     :func:`newstrace.scan.scan`, words only: :data:`newstrace.tokens.WORD_RE`'s): its content stem (as an id into
     ``stems``, 0 for no content word) and its entity flags and lower-case form.
@@ -145,21 +145,6 @@ class _WordTypes:
         self.low_hash = np.zeros(4096, np.uint64)  # hash of that form
         self.stems: list[str] = [""]
         self.stem_ids: dict[str, int] = {"": 0}
-
-    def rows(self, text: str, starts: np.ndarray, ends: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-        """The type row of each word (new types added first)."""
-        n = len(hashes)
-        r = np.empty(n, np.int64)
-        if n and self.ids.get(hashes, r):
-            if self.n + n > self.MAX_TYPES:
-                self._reset()
-                r[:] = 0
-            miss = np.flatnonzero(r == 0)
-            _, first = np.unique(hashes[miss], return_index=True)
-            at = miss[np.sort(first)]
-            self._add([text[s:e] for s, e in zip(starts[at].tolist(), ends[at].tolist())], hashes[at])
-            self.ids.get(hashes, r)
-        return r
 
     def _add(self, words: list[str], hashes: np.ndarray) -> None:
         need = self.n + len(words)
@@ -207,7 +192,7 @@ _TYPES = _WordTypes()
 def _words(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(starts, ends, hashes, type rows in :data:`_TYPES`) of the words of ``text``."""
     starts, ends, hashes = scan(text, punct=False)
-    return starts, ends, hashes, _TYPES.rows(text, starts, ends, hashes)
+    return starts, ends, hashes, _TYPES.rows(hashes, lambda i: text[starts[i]:ends[i]])
 
 
 def _content_stems(text: str, words: tuple | None = None) -> dict[str, int]:

@@ -37,3 +37,39 @@ def test_prepare_never_breaks_offsets(t):
         assert 0 <= w0 <= w1 <= len(p.word_spans)
     if p.n_sents:
         assert all(p.sent_words[k, 1] <= p.sent_words[k + 1, 0] for k in range(p.n_sents - 1))
+
+
+def _plain(t):
+    """Words, lower-cased forms, stems and content flags worked out plainly from WORD_RE's matches."""
+    from newstrace.tokens import STOPWORDS, WORD_RE, stem
+
+    ms = list(WORD_RE.finditer(t))
+    norms = [m.group().lower() for m in ms]
+    return ([m.span() for m in ms], norms, [stem(w) for w in norms],
+            [w not in STOPWORDS and (len(w) > 1 or w.isdigit()) for w in norms])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(["The", "the", "Ölçek", "U.S.-led", "don’t", "x", "7", "٣٤", "a_b", "said", "SAID",
+                                 "runs", "Running", " ", "  ", ", ", ".\n", "\n\n", "—", "'", "’"]), max_size=40))
+def test_prepare_words_are_word_re_matches_with_their_forms(pieces):
+    t = "".join(pieces)
+    p = prepare(t)
+    spans, norms, stems, content = _plain(t)
+    assert [tuple(x) for x in p.word_spans.tolist()] == spans
+    assert list(p.word_norm) == norms and list(p.word_stem) == stems and p.content.tolist() == content
+
+
+def test_prepare_gives_the_same_words_when_its_type_table_starts_again(monkeypatch):
+    from newstrace.align import prep
+
+    monkeypatch.setattr(prep, "_TYPES", prep._WordTypes())
+    monkeypatch.setattr(prep._TYPES, "MAX_TYPES", 12)
+    resets = []
+    reset = prep._TYPES._reset
+    monkeypatch.setattr(prep._TYPES, "_reset", lambda: (resets.append(1), reset()))
+    for t in SENTENCES * 2:
+        p = prepare(t)
+        _, norms, stems, content = _plain(t)
+        assert list(p.word_norm) == norms and list(p.word_stem) == stems and p.content.tolist() == content
+    assert len(resets) >= 2

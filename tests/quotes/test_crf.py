@@ -140,12 +140,12 @@ def test_word_type_rows_give_the_same_scores_whether_the_table_fills_or_starts_a
     for d in docs * 3:
         words = [d[s:e] for s, e in tokenize(d)]
         before = small.n
-        got_small, got_big = small.static(small.rows(words)), big.static(big.rows(words))
+        got_small, got_big = small.static(small.words(words)), big.static(big.words(words))
         resets += small.n < before
         alone = tagger._TypeScores(tagger._crf())
-        want = alone.static(alone.rows(words))
+        want = alone.static(alone.words(words))
         assert np.array_equal(got_small, want) and np.array_equal(got_big, want)
-        assert [small.lows[i] for i in small.rows(words)] == [w.lower() for w in words]
+        assert [small.lows[i] for i in small.words(words)] == [w.lower() for w in words]
     assert resets > 0
 
 
@@ -162,7 +162,7 @@ def test_words_the_model_never_saw_as_a_neighbour_get_the_same_rows():
     fast = tagger._TypeScores(tagger._crf())
     slow = tagger._TypeScores(tagger._crf())
     slow.ctx_words = _Everything()  # every word takes the path that looks its six neighbour attributes up
-    rf, rs = fast.rows(words), slow.rows(words)
+    rf, rs = fast.words(words), slow.words(words)
     assert np.array_equal(fast.table[rf], slow.table[rs]) and np.array_equal(fast.codes[:, rf], slow.codes[:, rs])
     skipped = [w for w in set(words) if w.lower() not in fast.ctx_words and tagger.F.cue_class(w) is None]
     assert len(skipped) >= 3  # the fast path was taken

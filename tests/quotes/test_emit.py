@@ -32,7 +32,7 @@ TEXTS = [
 def _pair(text):
     toks = tokenize(text)
     ts, pw = tagger._type_scores(), tagger._place_weights()
-    rows = ts.rows([text[s:e] for s, e in toks])
+    rows = ts.words([text[s:e] for s, e in toks])
     if not toks:
         return None, None
     return emit.emit(text, toks, rows, ts, pw), tagger._emissions_numpy(text, toks, rows, ts, pw)

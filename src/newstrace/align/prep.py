@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import accumulate, compress
+from itertools import compress
 
 import numpy as np
 
-from ..tokens import STOPWORDS, WORD_RE, sentences, stem
+from ..scan import HashIds, TypeRows, scan
+from ..tokens import STOPWORDS, sentences, stem
 
 __all__ = ["Prepared", "prepare"]
 
@@ -85,57 +86,57 @@ def _is_term(norm: str) -> bool:
     return norm not in STOPWORDS and (len(norm) > 1 or norm.isdigit())
 
 
-# WORD_RE as one capturing group: ``split`` then returns the text as alternating gaps and words, and the running
-# sum of their lengths gives every word's span without a match object per word. (finditer, then a group, start and
-# end read per match, took about 0.47 of prepare's 1.28 ms per text inside the bench/pairs.py run. This split,
-# per-word content lookups and the compiled _term_kernel together took prepare from 0.86 to 0.61-0.65 ms per text
-# measured alone, and the pair stage's preparing from 2.9 to 2.4 ms per pair in that run, the same values.)
-_WORD_SPLIT = re.compile(f"({WORD_RE.pattern})", WORD_RE.flags)
+class _WordTypes(TypeRows):
+    """``(lower-cased form, its stem, whether it is a content word)`` of each word type, by the hash of its
+    characters (:func:`newstrace.scan.scan`). The lower-cased forms and stems are shared by the texts, not made
+    again per text.
+
+    History: a regex split gave the words as strings and a dict keyed by the word gave the three values (session
+    12: 0.86 -> 0.61-0.65 ms per text). Session 17: one compiled scan gives the spans and hashes and a compiled
+    probe the rows; only new types become strings. On the bench/pairs.py texts ~0.7 -> ~0.35 ms per text (warm),
+    the same values (tests/align/test_prep.py)."""
+
+    MAX_TYPES = 200_000
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self.ids = HashIds()
+        self.n = 1
+        self.norm: list[str] = [""]
+        self.stem: list[str] = [""]
+        self.content = np.zeros(4096, bool)
+
+    def _add(self, words: list[str], hashes: np.ndarray) -> None:
+        need = self.n + len(words)
+        if need > len(self.content):
+            grown = np.zeros(max(need, 2 * len(self.content)), bool)
+            grown[: self.n] = self.content[: self.n]
+            self.content = grown
+        norms = [w.lower() for w in words]
+        self.norm.extend(norms)
+        self.stem.extend(map(stem, norms))
+        self.content[self.n : need] = [_is_term(w) for w in norms]
+        self.ids.put(hashes, np.arange(self.n, need))
+        self.n = need
 
 
-class _Stems(dict):
-    """:func:`~newstrace.tokens.stem` of each word seen, by word (a plain dict lookup per word; emptied when it
-    holds :data:`_STEMS_MAX` words)."""
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= _STEMS_MAX:
-            self.clear()
-        out = self[word] = stem(word)
-        return out
-
-
-_STEMS_MAX = 200_000
-_STEM = _Stems()
-
-
-class _Words(dict):
-    """``(lower-cased form, its stem, whether it is a content word)`` of each word seen as written, by word. One
-    dict lookup per word instead of ``str.lower`` and a lookup each for the stem and :func:`_is_term` (118 -> 82 us
-    per text of the bench/pairs.py texts, those three steps alone); the lower-cased forms are then shared by the
-    texts, not made again per text (~24 KiB less per prepared text held in a cache). Emptied when it holds
-    :data:`_STEMS_MAX` words."""
-
-    def __missing__(self, word: str) -> tuple[str, str, bool]:
-        if len(self) >= _STEMS_MAX:
-            self.clear()
-        norm = word.lower()
-        out = self[word] = (norm, _STEM[norm], _is_term(norm))
-        return out
-
-
-_WORDS = _Words()
+_TYPES = _WordTypes()
 
 
 def prepare(text: str) -> Prepared:
     """Tokenise ``text`` into sentences, words and stems (offsets into ``text`` itself)."""
-    parts = _WORD_SPLIT.split(text)  # gap, word, gap, ..., word, gap
-    n = len(parts) // 2
-    norms, stems_, content_l = zip(*map(_WORDS.__getitem__, parts[1::2])) if n else ((), (), ())
-    content = np.fromiter(content_l, dtype=bool, count=n)
-    ends = np.fromiter(accumulate(map(len, parts)), dtype=np.int64, count=len(parts))  # where each part ends
-    wspans = np.empty((n, 2), dtype=np.int64)
-    wspans[:, 0] = ends[0:-1:2]
-    wspans[:, 1] = ends[1::2]
+    starts, ends, hashes = scan(text, punct=False)
+    rows = _TYPES.rows(hashes, lambda i: text[starts[i]:ends[i]])
+    rl = rows.tolist()
+    norms = tuple(map(_TYPES.norm.__getitem__, rl))
+    stems_ = tuple(map(_TYPES.stem.__getitem__, rl))
+    content = _TYPES.content[rows]
+    content_l = content.tolist()
+    wspans = np.empty((len(rl), 2), dtype=np.int64)
+    wspans[:, 0] = starts
+    wspans[:, 1] = ends
     soft = _SOFT_BREAK_RE.sub(" ", text) if "\n" in text else text
     raw = sentences(soft)
     sspans, swords = _join_short(raw, wspans, content)

@@ -27,7 +27,7 @@ from ..errors import ConfigError
 from .crf import IntMap, LinearCRF, numba_available
 from .emit import COMPILED as EMIT_COMPILED, EMIT_CODES, emit, emit_arrays
 from . import features as F
-from ..scan import HashIds, code_points, hash_words, scan
+from ..scan import HashIds, TypeRows, code_points, hash_words, scan
 from ..tokens import stem
 from .features import _PAD, _type_ctx, _word_feats, featurize, stack, tokenize
 
@@ -131,7 +131,7 @@ def _crf() -> LinearCRF:
     return LinearCRF.from_crfsuite(model_bytes(MODEL_PATH))
 
 
-class _TypeScores:
+class _TypeScores(TypeRows):
     """Everything the tagger needs of a word type, by row: the summed weights of its static features
     (:func:`.features.static_parts`) per slot (its own features, then its features as the neighbour at offsets
     -1, +1, -2, +2, -3, +3 of another token; row 0 is the pad beyond the text's ends), and the per-token codes
@@ -221,28 +221,9 @@ class _TypeScores:
         self.ids.put(hashes, np.arange(self.n, need))
         self.n = need
 
-    def rows(self, words: list[str]) -> np.ndarray:
+    def words(self, words: list[str]) -> np.ndarray:
         """The rows of a document's words (new types added first)."""
-        return self.rows_hashed(hash_words(words), words.__getitem__)
-
-    def rows_hashed(self, hashes: np.ndarray, word: Callable[[int], str]) -> np.ndarray:
-        """The rows of a document's words given their hashes (:func:`newstrace.scan.scan`); ``word(i)`` makes the
-        ``i``-th word, asked only of words whose type has no row yet (new types are added first).
-
-        One compiled probe per word; until session 17 a string per token and a dict probe each
-        (``fromiter(map(row.get, words))``), which with the regex tokenizer came to ~0.5 ms an article."""
-        n = len(hashes)
-        r = np.empty(n, np.int64)
-        if n and self.ids.get(hashes, r):
-            if self.n + n > self.MAX_TYPES:
-                self._reset()  # never in the middle of a document
-                r[:] = 0  # every word is new again
-            miss = np.flatnonzero(r == 0)
-            _, first = np.unique(hashes[miss], return_index=True)  # each new type once, in order of first use
-            at = miss[np.sort(first)]
-            self._add([word(i) for i in at.tolist()], hashes[at])
-            self.ids.get(hashes, r)
-        return r
+        return self.rows(hash_words(words), words.__getitem__)
 
     def static(self, rows: np.ndarray) -> np.ndarray:
         """(tokens, labels) static scores of a document's word rows."""
@@ -447,7 +428,7 @@ def emissions(text: str, toks: list[tuple[int, int]]) -> np.ndarray:
     features token by token (tests/quotes/test_crf.py checks it), computed as word-type rows plus the
     place-dependent features' rows."""
     ts = _type_scores()
-    rows = ts.rows([text[s:e] for s, e in toks])
+    rows = ts.words([text[s:e] for s, e in toks])
     if not toks:
         return ts.static(rows)
     pw = _place_weights()
@@ -461,7 +442,7 @@ def _scanned_emissions(text: str, cp: np.ndarray, starts: np.ndarray, ends: np.n
     """:func:`emissions` of the tokens :func:`newstrace.scan.scan` found in ``text`` (``cp`` its code points),
     through the compiled pass: no string is made but of the word types the tagger has not met."""
     ts = _type_scores()
-    rows = ts.rows_hashed(hashes, lambda i: text[starts[i]:ends[i]])
+    rows = ts.rows(hashes, lambda i: text[starts[i]:ends[i]])
     return emit_arrays(text, cp, starts, ends, rows, ts, _place_weights())
 
 

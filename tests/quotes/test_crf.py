@@ -166,3 +166,38 @@ def test_words_the_model_never_saw_as_a_neighbour_get_the_same_rows():
     assert np.array_equal(fast.table[rf], slow.table[rs]) and np.array_equal(fast.codes[:, rf], slow.codes[:, rs])
     skipped = [w for w in set(words) if w.lower() not in fast.ctx_words and tagger.F.cue_class(w) is None]
     assert len(skipped) >= 3  # the fast path was taken
+
+
+def _spans_on_strings(text, crf, em, starts, ends, th):
+    """The tagger's spans the plain way: label strings, :func:`tagger._biased`, :func:`tagger.decode`."""
+    toks = list(zip(starts.tolist(), ends.tolist()))
+    labels = [crf.labels[k] for k in crf.viterbi(em).tolist()]
+    if th > 0.5:
+        labels = tagger._biased(crf.marginals(em)[:, [crf.labels.index(y) for y in tagger.LABELS]], labels, th)
+    return tagger.decode(toks, labels)
+
+
+def test_compiled_decoding_gives_the_spans_of_the_string_path():
+    """Bias and BIO decoding on label indices (compiled) equal the string functions, at the shipped threshold
+    and others, on texts and on random emission scores (every label next to every other)."""
+    from newstrace.scan import scan
+
+    crf = tagger._crf()
+    roles, begins, order = tagger._label_codes(crf.labels)
+    rng = np.random.default_rng(4)
+    cases = []
+    for text in TEXTS:
+        starts, ends, _ = scan(text)
+        if len(starts):
+            cases.append((text, tagger.emissions(text, list(zip(starts.tolist(), ends.tolist()))), starts, ends))
+    for n in (1, 2, 5, 40, 200):
+        text = "w " * n
+        starts, ends, _ = scan(text)
+        cases.append((text, rng.normal(0, 3, (n, len(crf.labels))), starts, ends))
+    for text, em, starts, ends in cases:
+        for th in (0.5, 0.65, 0.9, 1.01):
+            marg = crf.marginals(em) if th > 0.5 else em[:0]
+            out = np.empty((len(em), 3), np.int64)
+            k = tagger._decode_codes(crf.viterbi(em), marg, th, roles, begins, order, starts, ends, out)
+            got = [(tagger._ROLE_NAMES[r], a, b) for r, a, b in out[:k].tolist()]
+            assert got == _spans_on_strings(text, crf, em, starts, ends, th)

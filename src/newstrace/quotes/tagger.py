@@ -550,6 +550,68 @@ def _biased(marg: np.ndarray, labels: list[str], threshold: float) -> list[str]:
     return out
 
 
+_ROLE_NAMES = ("Source", "Cue", "Content")  # by role code (the order of "SCT")
+
+
+@lru_cache(maxsize=4)
+def _label_codes(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of a model's labels, by index: the role code (0 Source, 1 Cue, 2 Content, -1 for O) and whether it opens a
+    span (B-); and the model's index of each of :data:`LABELS`."""
+    roles = np.array([-1 if y == "O" else "SCT".index(y[2]) for y in labels], np.int64)
+    begins = np.array([y[0] == "B" for y in labels], np.bool_)
+    return roles, begins, np.array([labels.index(y) for y in LABELS], np.int64)
+
+
+def _decode_codes_py(path: np.ndarray, marg: np.ndarray, th: float, roles: np.ndarray, begins: np.ndarray,
+                     order: np.ndarray, starts: np.ndarray, ends: np.ndarray, out: np.ndarray) -> int:
+    """:func:`_biased` (when ``marg`` has rows) then :func:`decode`, on label indices: role spans (role code, start,
+    end) into ``out``; returns how many. ``order``: the model's index of each of :data:`LABELS` (the tie order of
+    the bias). The same spans as those two on label strings (tests/quotes/test_crf.py)."""
+    n = len(path)
+    role = np.empty(n, np.int64)
+    begin = np.empty(n, np.bool_)
+    for i in range(n):
+        role[i] = roles[path[i]]
+        begin[i] = begins[path[i]]
+    if len(marg):
+        for i in range(n):
+            if role[i] >= 0 or marg[i, order[0]] >= th:
+                continue
+            best = 1
+            for j in range(2, len(order)):
+                if marg[i, order[j]] > marg[i, order[best]]:
+                    best = j
+            r = roles[order[best]]
+            if r == 2:  # Content is left as Viterbi has it (BIASED_ROLES)
+                continue
+            role[i] = r
+            begin[i] = begins[order[best]] or i == 0 or role[i - 1] != r
+    k = 0
+    cur = -1
+    for i in range(n):
+        r = role[i]
+        if r < 0:
+            cur = -1
+            continue
+        if begin[i] or cur != r:
+            out[k, 0] = r
+            out[k, 1] = starts[i]
+            out[k, 2] = ends[i]
+            k += 1
+            cur = r
+        else:
+            out[k - 1, 2] = ends[i]
+    return k
+
+
+try:  # compiled when numba is present (a dependency; cached on disk after the first run)
+    from numba import njit
+
+    _decode_codes = njit(cache=True, nogil=True)(_decode_codes_py)
+except ImportError:  # pragma: no cover - numba is a declared dependency
+    _decode_codes = _decode_codes_py
+
+
 def head_scores(text: str, toks: list[tuple[int, int]], labels: list[str]) -> np.ndarray:
     """The accurate mode's addition to the CRF's state scores: ``alpha`` times the contextual head's
     log-probabilities (:mod:`newstrace.quotes.context`), columns in ``labels`` order."""
@@ -584,10 +646,11 @@ def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None,
         em = _scanned_emissions(text, cp, starts, ends, hashes)
         if accurate:
             em = em + head_scores(text, toks, crf.labels)
-        labels = [crf.labels[k] for k in crf.viterbi(em).tolist()]
-        if th > 0.5:
-            labels = _biased(crf.marginals(em)[:, [crf.labels.index(y) for y in LABELS]], labels, th)
-        return _join_split_quotes(text, decode(toks, labels))
+        marg = crf.marginals(em) if th > 0.5 else em[:0]
+        roles, begins, order = _label_codes(crf.labels)
+        out = np.empty((len(em), 3), np.int64)
+        k = _decode_codes(crf.viterbi(em), marg, th, roles, begins, order, starts, ends, out)
+        return _join_split_quotes(text, [(_ROLE_NAMES[r], a, b) for r, a, b in out[:k].tolist()])
     toks = tokenize(text)
     if not toks:
         return []

@@ -555,9 +555,11 @@ _ROLE_NAMES = ("Source", "Cue", "Content")  # by role code (the order of "SCT")
 
 @lru_cache(maxsize=4)
 def _label_codes(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Of a model's labels, by index: the role code (0 Source, 1 Cue, 2 Content, -1 for O) and whether it opens a
-    span (B-); and the model's index of each of :data:`LABELS`."""
+    """Of a model's labels, by index: the role code (0 Source, 1 Cue, 2 Content, -1 for O; -2 - code for a role
+    the bias leaves alone, not in :data:`BIASED_ROLES`) and whether it opens a span (B-); and the model's index of
+    each of :data:`LABELS`."""
     roles = np.array([-1 if y == "O" else "SCT".index(y[2]) for y in labels], np.int64)
+    roles = np.where((roles >= 0) & ~np.isin(np.array([y[-1] for y in labels]), list(BIASED_ROLES)), -2 - roles, roles)
     begins = np.array([y[0] == "B" for y in labels], np.bool_)
     return roles, begins, np.array([labels.index(y) for y in LABELS], np.int64)
 
@@ -571,7 +573,8 @@ def _decode_codes_py(path: np.ndarray, marg: np.ndarray, th: float, roles: np.nd
     role = np.empty(n, np.int64)
     begin = np.empty(n, np.bool_)
     for i in range(n):
-        role[i] = roles[path[i]]
+        r = roles[path[i]]
+        role[i] = r if r >= -1 else -2 - r
         begin[i] = begins[path[i]]
     if len(marg):
         for i in range(n):
@@ -582,7 +585,7 @@ def _decode_codes_py(path: np.ndarray, marg: np.ndarray, th: float, roles: np.nd
                 if marg[i, order[j]] > marg[i, order[best]]:
                     best = j
             r = roles[order[best]]
-            if r == 2:  # Content is left as Viterbi has it (BIASED_ROLES)
+            if r < 0:  # a role the bias leaves as Viterbi has it
                 continue
             role[i] = r
             begin[i] = begins[order[best]] or i == 0 or role[i - 1] != r

@@ -51,6 +51,17 @@ _FNV_OFFSET = 0xCBF29CE484222325
 _FNV_PRIME = 0x100000001B3
 
 
+def _finish_py(h: np.uint64) -> np.uint64:
+    """SplitMix64's finaliser of an FNV-1a hash (FNV-1a alone leaves the low bits, which pick a table slot,
+    poorly mixed); never 0, the empty slot's mark."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * np.uint64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> np.uint64(27))
+    h = h * np.uint64(0x94D049BB133111EB)
+    h = h ^ (h >> np.uint64(31))
+    return h if h != np.uint64(0) else np.uint64(1)
+
+
 def _scan_py(cp: np.ndarray, cls: np.ndarray, punct: bool, starts: np.ndarray, ends: np.ndarray,
              hashes: np.ndarray) -> int:
     """Token spans of ``cp`` into ``starts``/``ends`` (room for ``len(cp)``) and each token's hash into
@@ -71,7 +82,7 @@ def _scan_py(cp: np.ndarray, cls: np.ndarray, punct: bool, starts: np.ndarray, e
                 i += 1
             while i + 1 < n and cls[cp[i + 1]] & 1:
                 j = cp[i]
-                if j != 0x27 and j != 0x2019 and j != 0x2E and j != 0x2D:
+                if j != _JOIN_APOS and j != _JOIN_RSQUO and j != _JOIN_DOT and j != _JOIN_HYPHEN:
                     break
                 i += 2
                 while i < n and cls[cp[i]] & 1:
@@ -87,14 +98,9 @@ def _scan_py(cp: np.ndarray, cls: np.ndarray, punct: bool, starts: np.ndarray, e
         h = np.uint64(_FNV_OFFSET)
         for q in range(s, e):
             h = (h ^ np.uint64(cp[q])) * prime
-        h = h ^ (h >> np.uint64(30))
-        h = h * np.uint64(0xBF58476D1CE4E5B9)
-        h = h ^ (h >> np.uint64(27))
-        h = h * np.uint64(0x94D049BB133111EB)
-        h = h ^ (h >> np.uint64(31))
         starts[k] = s
         ends[k] = e
-        hashes[k] = h if h != np.uint64(0) else np.uint64(1)
+        hashes[k] = _finish(h)
         k += 1
     return k
 
@@ -106,12 +112,7 @@ def _hash_spans_py(cp: np.ndarray, bounds: np.ndarray, out: np.ndarray) -> None:
         h = np.uint64(_FNV_OFFSET)
         for q in range(bounds[i], bounds[i + 1]):
             h = (h ^ np.uint64(cp[q])) * prime
-        h = h ^ (h >> np.uint64(30))
-        h = h * np.uint64(0xBF58476D1CE4E5B9)
-        h = h ^ (h >> np.uint64(27))
-        h = h * np.uint64(0x94D049BB133111EB)
-        h = h ^ (h >> np.uint64(31))
-        out[i] = h if h != np.uint64(0) else np.uint64(1)
+        out[i] = _finish(h)
 
 
 # -- an open-addressing table of 64-bit hashes (keys, 0 = empty slot; a power of two long, at most half full) --
@@ -157,13 +158,14 @@ def _get_py(keys: np.ndarray, vals: np.ndarray, hashes: np.ndarray, out: np.ndar
 try:  # compiled when numba is present (a dependency; cached on disk after the first run)
     from numba import njit
 
+    _finish = njit(cache=True, nogil=True, inline="always")(_finish_py)
     _scan = njit(cache=True, nogil=True)(_scan_py)
     _hash_spans = njit(cache=True, nogil=True)(_hash_spans_py)
     _put = njit(cache=True, nogil=True)(_put_py)
     _get = njit(cache=True, nogil=True)(_get_py)
     COMPILED = True
 except ImportError:  # pragma: no cover - numba is a declared dependency
-    _scan, _hash_spans, _put, _get = _scan_py, _hash_spans_py, _put_py, _get_py
+    _finish, _scan, _hash_spans, _put, _get = _finish_py, _scan_py, _hash_spans_py, _put_py, _get_py
     COMPILED = False
 
 

@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .scan import HashIds, TypeRows, _put, hash_words, scan
+from .scan import _FNV_OFFSET, _FNV_PRIME, HashIds, TypeRows, _finish, _put, hash_words, scan
 from .model import Article
 from .tokens import STOPWORDS, stem
 
@@ -433,27 +433,18 @@ class _Growing:
 # Two distinct terms get one id only when their 64-bit hashes are equal (about 3e-6 that any two do among 10M
 # terms); they would then count as one term, which changes a similarity slightly and nothing else.
 
-_FNV_OFFSET = 0xCBF29CE484222325
-_FNV_PRIME = 0x100000001B3
-
 
 def _hash_terms_py(buf: np.ndarray, nw: int, out: np.ndarray) -> int:
     """The hash of each term of ``buf`` (UTF-8, terms separated by NUL; the first ``nw`` are word stems, the rest
-    names) into ``out``: FNV-1a over the kind and the bytes, then SplitMix64's finaliser (FNV-1a alone leaves the
-    low bits, which pick the slot, poorly mixed); never 0, the empty slot's mark. Returns the number of terms
-    met (one more than the NULs)."""
+    names) into ``out``: FNV-1a over the kind and the bytes, then :func:`newstrace.scan._finish_py` (never 0, the
+    empty slot's mark). Returns the number of terms met (one more than the NULs)."""
     prime = np.uint64(_FNV_PRIME)
     t = 0
     h = (np.uint64(_FNV_OFFSET) ^ np.uint64(1 if nw > 0 else 2)) * prime
     for q in range(len(buf) + 1):
         if q == len(buf) or buf[q] == 0:
-            h = h ^ (h >> np.uint64(30))
-            h = h * np.uint64(0xBF58476D1CE4E5B9)
-            h = h ^ (h >> np.uint64(27))
-            h = h * np.uint64(0x94D049BB133111EB)
-            h = h ^ (h >> np.uint64(31))
             if t < len(out):
-                out[t] = h if h != np.uint64(0) else np.uint64(1)
+                out[t] = _finish(h)
             t += 1
             h = (np.uint64(_FNV_OFFSET) ^ np.uint64(1 if t < nw else 2)) * prime
         else:

@@ -234,6 +234,15 @@ class TypeRows:
     def _add(self, words: list[str], hashes: np.ndarray) -> None:
         raise NotImplementedError
 
+    def _room(self, arr: np.ndarray, need: int) -> np.ndarray:
+        """``arr`` (a per-row array holding ``n`` rows) with room for ``need`` rows: itself, or a copy twice as long
+        (at least ``need``)."""
+        if need <= len(arr):
+            return arr
+        grown = np.zeros((max(need, 2 * len(arr)),) + arr.shape[1:], arr.dtype)
+        grown[: self.n] = arr[: self.n]
+        return grown
+
     def rows(self, hashes: np.ndarray, word: Callable[[int], str]) -> np.ndarray:
         """The row of each token given its hash; ``word(i)`` makes the ``i``-th token's string, asked only of
         tokens whose type has no row yet (added first, each once, in order of first use)."""

@@ -110,10 +110,7 @@ class _WordTypes(TypeRows):
 
     def _add(self, words: list[str], hashes: np.ndarray) -> None:
         need = self.n + len(words)
-        if need > len(self.content):
-            grown = np.zeros(max(need, 2 * len(self.content)), bool)
-            grown[: self.n] = self.content[: self.n]
-            self.content = grown
+        self.content = self._room(self.content, need)
         norms = [w.lower() for w in words]
         self.norm.extend(norms)
         self.stem.extend(map(stem, norms))

@@ -93,7 +93,7 @@ class _WordTypes(TypeRows):
 
     History: a regex split gave the words as strings and a dict keyed by the word gave the three values (session
     12: 0.86 -> 0.61-0.65 ms per text). Session 17: one compiled scan gives the spans and hashes and a compiled
-    probe the rows; only new types become strings. On the bench/pairs.py texts ~0.7 -> ~0.35 ms per text (warm),
+    probe the rows; only new types become strings. On the bench/pairs.py texts 0.70 -> 0.39 ms per text (warm),
     the same values (tests/align/test_prep.py)."""
 
     MAX_TYPES = 200_000

@@ -118,18 +118,23 @@ def _hash_spans_py(cp: np.ndarray, bounds: np.ndarray, out: np.ndarray) -> None:
 # -- an open-addressing table of 64-bit hashes (keys, 0 = empty slot; a power of two long, at most half full) --
 
 
+def _slot_py(keys: np.ndarray, h: np.uint64) -> int:
+    """The slot of ``h`` in the table, or the empty slot where it would go (linear probing)."""
+    mask = len(keys) - 1
+    j = np.int64(h & np.uint64(mask))
+    while keys[j] != np.uint64(0) and keys[j] != h:
+        j = (j + 1) & mask
+    return j
+
+
 def _put_py(keys: np.ndarray, vals: np.ndarray, new_k: np.ndarray, new_v: np.ndarray) -> int:
     """Insert ``new_k`` with the values ``new_v`` (into a table with room for them); returns how many were not
     there already (a key met twice keeps its first value)."""
-    mask = len(keys) - 1
     added = 0
     for i in range(len(new_k)):
-        h = new_k[i]
-        j = np.int64(h & np.uint64(mask))
-        while keys[j] != np.uint64(0) and keys[j] != h:
-            j = (j + 1) & mask
+        j = _slot(keys, new_k[i])
         if keys[j] == np.uint64(0):
-            keys[j] = h
+            keys[j] = new_k[i]
             vals[j] = new_v[i]
             added += 1
     return added
@@ -137,21 +142,14 @@ def _put_py(keys: np.ndarray, vals: np.ndarray, new_k: np.ndarray, new_v: np.nda
 
 def _get_py(keys: np.ndarray, vals: np.ndarray, hashes: np.ndarray, out: np.ndarray) -> int:
     """The value of each of ``hashes`` into ``out`` (0 for a hash not in the table); returns how many were not."""
-    mask = len(keys) - 1
     missing = 0
     for i in range(len(hashes)):
-        h = hashes[i]
-        j = np.int64(h & np.uint64(mask))
-        while True:
-            k = keys[j]
-            if k == h:
-                out[i] = vals[j]
-                break
-            if k == np.uint64(0):
-                out[i] = 0
-                missing += 1
-                break
-            j = (j + 1) & mask
+        j = _slot(keys, hashes[i])
+        if keys[j] == hashes[i]:
+            out[i] = vals[j]
+        else:
+            out[i] = 0
+            missing += 1
     return missing
 
 
@@ -159,13 +157,14 @@ try:  # compiled when numba is present (a dependency; cached on disk after the f
     from numba import njit
 
     _finish = njit(cache=True, nogil=True, inline="always")(_finish_py)
+    _slot = njit(cache=True, nogil=True, inline="always")(_slot_py)
     _scan = njit(cache=True, nogil=True)(_scan_py)
     _hash_spans = njit(cache=True, nogil=True)(_hash_spans_py)
     _put = njit(cache=True, nogil=True)(_put_py)
     _get = njit(cache=True, nogil=True)(_get_py)
     COMPILED = True
 except ImportError:  # pragma: no cover - numba is a declared dependency
-    _finish, _scan, _hash_spans, _put, _get = _finish_py, _scan_py, _hash_spans_py, _put_py, _get_py
+    _finish, _slot, _scan, _hash_spans, _put, _get = _finish_py, _slot_py, _scan_py, _hash_spans_py, _put_py, _get_py
     COMPILED = False
 
 

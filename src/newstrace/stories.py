@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .scan import _FNV_OFFSET, _FNV_PRIME, HashIds, TypeRows, _finish, _put, hash_words, scan
+from .scan import _FNV_OFFSET, _FNV_PRIME, HashIds, TypeRows, _finish, _put, _slot, hash_words, scan
 from .model import Article
 from .tokens import STOPWORDS, stem
 
@@ -496,24 +496,18 @@ def _table_ids_py(keys: np.ndarray, vals: np.ndarray, hashes: np.ndarray, first:
                   fresh: np.ndarray) -> int:
     """The id of each hash in the table (``keys``/``vals``, a power of two long), adding the missing ones with
     ids ``first``, ``first + 1``, ... in order; ``fresh`` gets the positions that added one. Returns how many."""
-    mask = len(keys) - 1
     new = 0
     for i in range(len(hashes)):
         h = hashes[i]
-        j = np.int64(h & np.uint64(mask))
-        while True:
-            k = keys[j]
-            if k == h:
-                out[i] = vals[j]
-                break
-            if k == np.uint64(0):
-                keys[j] = h
-                vals[j] = first + new
-                out[i] = first + new
-                fresh[new] = i
-                new += 1
-                break
-            j = (j + 1) & mask
+        j = _slot(keys, h)
+        if keys[j] == h:
+            out[i] = vals[j]
+        else:
+            keys[j] = h
+            vals[j] = first + new
+            out[i] = first + new
+            fresh[new] = i
+            new += 1
     return new
 
 

@@ -639,14 +639,15 @@ def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None,
     about one article per CPU-second instead of ~100 (see README)."""
     th = O_THRESHOLD if o_threshold is None else o_threshold
     stacked = passes > 1 and _second_pass() and not accurate
-    if accurate or (numba_available() and EMIT_COMPILED and not stacked):
+    if accurate or (numba_available() and not stacked):
         cp = code_points(text)
         starts, ends, hashes = scan(cp)
         if not len(starts):
             return []
         toks = list(zip(starts.tolist(), ends.tolist()))
         crf = _crf()
-        em = _scanned_emissions(text, cp, starts, ends, hashes)
+        em = (_scanned_emissions(text, cp, starts, ends, hashes) if EMIT_COMPILED  # (else the numpy path)
+              else emissions(text, toks))
         if accurate:
             em = em + head_scores(text, toks, crf.labels)
         marg = crf.marginals(em) if th > 0.5 else em[:0]

@@ -131,7 +131,7 @@ class _WordTypes(TypeRows):
     the :data:`MAX_TYPES` held)."""
 
     MAX_TYPES = 500_000  # then the table starts again (never in the middle of a text)
-    LOWER, CANDIDATE, NUMBER, CAPITAL, NOT_NAME = 1, 2, 4, 8, 16  # flags
+    LOWER, NUMBER, CAPITAL, NOT_NAME = 1, 4, 8, 16  # flags
 
     def __init__(self) -> None:
         self._reset()
@@ -158,11 +158,8 @@ class _WordTypes(TypeRows):
                 sid = self.stem_ids[st] = len(self.stems)
                 self.stems.append(st)
             stems.append(sid)
-            alpha = w.isalpha()
             f = self.LOWER if w.islower() else 0
-            if w[0].isupper() or not alpha:
-                f |= self.CANDIDATE
-            if not alpha and _DIGIT.search(w) is not None:
+            if not w.isalpha() and _DIGIT.search(w) is not None:
                 f |= self.NUMBER
             if w[0].isupper():
                 f |= self.CAPITAL
@@ -231,15 +228,13 @@ def _entities(text: str, words: tuple | None = None) -> list[str]:
             out.extend(w for w in run if w not in _MONTHS)
         run.clear()
 
-    # Only capitalised words and words with a digit do anything; every other word ends the name being read
-    # (flush), so the loop visits those words alone and flushes when it skipped one.
+    # Only capitalised words and numbers do anything; every other word ends the name being read (flush), so the
+    # loop visits those words alone and flushes when it skipped one.
     last = -2
-    cand = np.flatnonzero((flags & T.CANDIDATE) > 0)
+    cand = np.flatnonzero((flags & (T.NUMBER | T.CAPITAL)) > 0)
     low = T.low
     for i, r, f in zip(cand.tolist(), rows[cand].tolist(), flags[cand].tolist()):
         number = f & T.NUMBER
-        if not number and not f & T.CAPITAL:
-            continue
         if not number and f & T.NOT_NAME:
             continue
         if last != i - 1:

@@ -16,6 +16,7 @@ from itertools import chain
 
 import numpy as np
 
+from ..scan import code_points
 from .crf import _hash_probe  # the IntMap probe of one key (compiled there)
 
 __all__ = ["EMIT_CODES", "emit", "emit_arrays"]
@@ -212,7 +213,7 @@ def emit(text: str, toks: list[tuple[int, int]], rows: np.ndarray, ts, pw) -> np
     tagger's :class:`.tagger._TypeScores`), ``pw`` the place-feature tables (:class:`.tagger._PlaceWeights`)."""
     n = len(toks)
     se = np.fromiter(chain.from_iterable(toks), dtype=np.int64, count=2 * n)
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = code_points(text)
     return emit_arrays(text, cp, se[0::2].copy(), se[1::2].copy(), rows, ts, pw)
 
 

@@ -644,12 +644,13 @@ def tag_spans(text: str, *, passes: int = 2, o_threshold: float | None = None,
         starts, ends, hashes = scan(cp)
         if not len(starts):
             return []
-        toks = list(zip(starts.tolist(), ends.tolist()))
         crf = _crf()
-        em = (_scanned_emissions(text, cp, starts, ends, hashes) if EMIT_COMPILED  # (else the numpy path)
-              else emissions(text, toks))
+        if EMIT_COMPILED:
+            em = _scanned_emissions(text, cp, starts, ends, hashes)
+        else:  # the numpy path, on token tuples
+            em = emissions(text, list(zip(starts.tolist(), ends.tolist())))
         if accurate:
-            em = em + head_scores(text, toks, crf.labels)
+            em = em + head_scores(text, list(zip(starts.tolist(), ends.tolist())), crf.labels)
         marg = crf.marginals(em) if th > 0.5 else em[:0]
         roles, begins, order = _label_codes(crf.labels)
         out = np.empty((len(em), 3), np.int64)

@@ -11,7 +11,7 @@ def found(text, table=None):
     return [(c.outlet, c.kind, text[c.span.start : c.span.end]) for c in credits(text, table)]
 
 
-@pytest.mark.parametrize("text, outlet, kind", [
+CONSTRUCTIONS = [
     ("The dam will open in June, according to The Jerusalem Post.", "The Jerusalem Post", "according-to"),
     ("The dam will open in June, according to the Iranian Tasnim News Agency.", "Tasnim News Agency",
      "according-to"),
@@ -23,7 +23,10 @@ def found(text, table=None):
     ("The mill closed.\nAgence France-Presse contributed reporting.", "Agence France-Presse", "contributed"),
     ("Prices fell, according to the Daily Harbour News.", "Daily Harbour News", "according-to"),
     ("Ana Ruiz told the Kansas City Star on Friday.", "Kansas City Star", "told"),
-])
+]
+
+
+@pytest.mark.parametrize("text, outlet, kind", CONSTRUCTIONS)
 def test_constructions(text, outlet, kind):
     got = found(text)
     assert got and got[0][0] == outlet and got[0][1] == kind
@@ -77,10 +80,43 @@ def test_skipping_patterns_that_cannot_match_changes_nothing(monkeypatch):
     find_credits = C.find_credits
     table = OutletTable.from_tsv(C._TABLE_PATH)
     table.extend("Valley Wire", ["VW"])
-    guarded = [(find_credits(t), find_credits(t, table)) for t in TRICKY]
+    texts = [*TRICKY, *MORE]
+    guarded = [(find_credits(t), find_credits(t, table)) for t in texts]
     assert any(g for pair in guarded for g in pair)
     monkeypatch.setattr(C, "_may_match", lambda *a: True)
-    assert [(find_credits(t), find_credits(t, table)) for t in TRICKY] == guarded
+    assert [(find_credits(t), find_credits(t, table)) for t in texts] == guarded
+
+
+MORE = [
+    "The dam will open, According\nto the Valley Wire. A report by the daily Harbour Times said so.",
+    "The broadcaster Valley Wire and the website Harbour Post ran it; the news site VW quoted it.",
+    "It was cited by Reuters, carried by the Harbour Times and published by VW.",
+    "She tells Reuters, telling the Daily Post, in an interview with VW, speaking to The Harbour Times.",
+    "LIMA (VW) — Rain fell.\nMOSUL (Harbour Gazette) - Dust fell.",
+    "Drawn from a dispatch by VW, based on an article in the Harbour Post, citing an interview with Reuters.",
+]
+
+
+def test_every_match_holds_its_literals():
+    """A pattern is not run on a text without one of its literals (credits._LITERALS): every match of each
+    pattern, on every text here, holds one, so skipping such texts loses nothing."""
+    C = importlib.import_module("newstrace.quotes.credits")
+    table = OutletTable.from_tsv(C._TABLE_PATH)
+    table.extend("Valley Wire", ["VW"])
+    texts = [*TRICKY, *MORE, *(t for t, _, _ in CONSTRUCTIONS)]
+    seen = set()
+    for i, (_, rx) in enumerate(C._patterns(table.pattern())):
+        for t in texts:
+            for m in rx.finditer(t):
+                seen.add(i)
+                assert any(w in m.group() for w in C._LITERALS.get(i, ("",))), (i, m.group())
+    assert seen >= set(C._LITERALS)  # every guarded pattern was seen to match
+    found_all = [find_credits_pair(C, t, table) for t in MORE]
+    assert all(a or b for a, b in found_all)
+
+
+def find_credits_pair(C, text, table):
+    return C.find_credits(text), C.find_credits(text, table)
 
 
 def _canonical_by_hand(table, mention):

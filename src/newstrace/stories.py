@@ -32,7 +32,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .scan import _FNV_OFFSET, _FNV_PRIME, HashIds, TypeRows, _finish, _put, _slot, hash_words, scan
+from .scan import (_FNV_OFFSET, _FNV_PRIME, HashIds, TypeRows, _finish, _put, _slot, char_classes, code_points,
+                   hash_words, scan)
 from .model import Article
 from .tokens import STOPWORDS, stem
 
@@ -131,7 +132,7 @@ class _WordTypes(TypeRows):
     the :data:`MAX_TYPES` held)."""
 
     MAX_TYPES = 500_000  # then the table starts again (never in the middle of a text)
-    LOWER, NUMBER, CAPITAL, NOT_NAME = 1, 4, 8, 16  # flags
+    LOWER, NUMBER, CAPITAL, NOT_NAME, MONTH = 1, 4, 8, 16, 32  # flags (MONTH: the name form is a month's)
 
     def __init__(self) -> None:
         self._reset()
@@ -167,6 +168,8 @@ class _WordTypes(TypeRows):
                 low = low.removesuffix("'s").removesuffix("’s")
             if low in _NOT_NAMES:
                 f |= self.NOT_NAME
+            if low in _MONTHS:
+                f |= self.MONTH
             flags.append(f)
             lows.append(low)
         self.stem[self.n : need] = stems
@@ -180,10 +183,11 @@ class _WordTypes(TypeRows):
 _TYPES = _WordTypes()
 
 
-def _words(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(starts, ends, hashes, type rows in :data:`_TYPES`) of the words of ``text``."""
-    starts, ends, hashes = scan(text, punct=False)
-    return starts, ends, hashes, _TYPES.rows(hashes, lambda i: text[starts[i]:ends[i]])
+def _words(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(starts, ends, hashes, type rows in :data:`_TYPES`, the text's code points) of the words of ``text``."""
+    cp = code_points(text)
+    starts, ends, hashes = scan(cp, punct=False)
+    return starts, ends, hashes, _TYPES.rows(hashes, lambda i: text[starts[i]:ends[i]]), cp
 
 
 def _content_stems(text: str, words: tuple | None = None) -> dict[str, int]:
@@ -197,7 +201,7 @@ def _content_stems(text: str, words: tuple | None = None) -> dict[str, int]:
     u, first, cnt = np.unique(sid, return_index=True, return_counts=True)
     order = np.argsort(first)
     stems = _TYPES.stems
-    return dict(zip([stems[k] for k in u[order].tolist()], cnt[order].tolist()))
+    return dict(zip(map(stems.__getitem__, u[order].tolist()), cnt[order].tolist()))
 
 
 def _entities(text: str, words: tuple | None = None) -> list[str]:
@@ -207,56 +211,126 @@ def _entities(text: str, words: tuple | None = None) -> list[str]:
     "mayorkas"), so a later "Mayorkas" matches. A lone capitalised word that the text also uses in lower case
     ("Separately, ...") is a sentence opener, not a name. ``words``: :func:`_words` of ``text``, when already
     made.
+
+    The reading is :func:`_entity_rows_py` (compiled), which gives each entity as the type rows of its words;
+    only the strings of the entities are made here (session 18: the same reading as a Python loop over the
+    words cost ~0.2 ms an article of bench/scale.py's news; tests/test_stories.py compares it with a plain
+    regex reading).
     """
-    starts, ends, hashes, rows = words or _words(text)
+    starts, ends, hashes, rows, cp = words or _words(text)
     T = _TYPES
-    flags = T.flags[rows]
-    lower_used: set[int] | None = None  # hashes of the words written in lower case (made when first needed)
-    out: list[str] = []
-    run: list[str] = []
-    run_row = 0  # the type row of a run's first word
-
-    def flush() -> None:
-        nonlocal lower_used
-        if len(run) == 1:
-            if lower_used is None:
-                lower_used = set(hashes[(flags & T.LOWER) > 0].tolist())
-            if int(T.low_hash[run_row]) not in lower_used:
-                out.append(run[0])
-        elif run:
-            out.append(" ".join(run))
-            out.extend(w for w in run if w not in _MONTHS)
-        run.clear()
-
-    # Only capitalised words and numbers do anything; every other word ends the name being read (flush), so the
-    # loop visits those words alone and flushes when it skipped one.
-    last = -2
-    cand = np.flatnonzero((flags & (T.NUMBER | T.CAPITAL)) > 0)
+    n = len(rows)
+    if not n:
+        return []
+    erows = np.empty(3 * n, np.int64)  # every word is in at most three entities (a run, itself, a date)
+    bounds = np.empty(3 * n + 1, np.int64)
+    k = _entity_rows(rows, T.flags, starts, ends, hashes, T.low_hash, cp, char_classes(), erows, bounds)
     low = T.low
-    for i, r, f in zip(cand.tolist(), rows[cand].tolist(), flags[cand].tolist()):
-        number = f & T.NUMBER
-        if not number and f & T.NOT_NAME:
+    at = erows[: bounds[k]].tolist()
+    b = bounds[: k + 1].tolist()
+    return [low[at[b[j]]] if b[j + 1] - b[j] == 1 else " ".join([low[x] for x in at[b[j]:b[j + 1]]])
+            for j in range(k)]
+
+
+def _end_run_py(run: np.ndarray, nrun: int, tflags: np.ndarray, low_hash: np.ndarray, lower: np.ndarray,
+                erows: np.ndarray, bounds: np.ndarray, q: int, k: int) -> tuple[int, int]:
+    """The entities of a finished run of ``nrun`` rows (see :func:`_entity_rows_py`) into ``erows``/``bounds``
+    from row ``q`` and entity ``k`` on; returns the new (q, k)."""
+    if nrun == 1:
+        h = low_hash[run[0]]
+        at = np.searchsorted(lower, h)
+        if not (at < len(lower) and lower[at] == h):  # not written in lower case elsewhere in the text
+            erows[q] = run[0]
+            q += 1
+            k += 1
+            bounds[k] = q
+    elif nrun > 1:
+        for j in range(nrun):
+            erows[q] = run[j]
+            q += 1
+        k += 1
+        bounds[k] = q
+        for j in range(nrun):
+            if not tflags[run[j]] & 32:  # (MONTH)
+                erows[q] = run[j]
+                q += 1
+                k += 1
+                bounds[k] = q
+    return q, k
+
+
+def _entity_rows_py(rows: np.ndarray, tflags: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    hashes: np.ndarray, low_hash: np.ndarray, cp: np.ndarray, cls: np.ndarray, erows: np.ndarray,
+                    bounds: np.ndarray) -> int:
+    """The entities of a text's words (type ``rows`` in :data:`_TYPES`, whose ``tflags`` and ``low_hash`` these
+    are; the words' spans and hashes; the text's code points ``cp`` and :func:`newstrace.scan.char_classes`
+    ``cls``), each as type rows ``erows[bounds[j]:bounds[j + 1]]`` to be joined by single spaces; returns how
+    many. The reading: capitalised words (not :data:`_NOT_NAMES`) joined by white space without a newline make
+    a run; a run of one word is kept unless the text also writes that word in lower case; a longer run yields
+    itself, then each of its words that is not a month; a number ends the run and yields itself, and after a
+    month just before it the month and the number first ("june 14")."""
+    LOWER, NUMBER, CAPITAL, NOT_NAME, MONTH = 1, 4, 8, 16, 32
+    n = len(rows)
+    m = 0
+    for j in range(n):
+        if tflags[rows[j]] & LOWER:
+            m += 1
+    lower = np.empty(m, np.uint64)  # the hashes of the words the text writes in lower case, sorted
+    m = 0
+    for j in range(n):
+        if tflags[rows[j]] & LOWER:
+            lower[m] = hashes[j]
+            m += 1
+    lower.sort()
+    run = np.empty(n, np.int64)  # the rows of the run being read
+    nrun = 0
+    k = 0  # entities out
+    q = 0  # rows out
+    bounds[0] = 0
+    last = -2
+    for i in range(n):
+        r = rows[i]
+        f = tflags[r]
+        if not f & (NUMBER | CAPITAL):
             continue
-        if last != i - 1:
-            flush()  # a skipped word came between
-            joined = False
-        else:
-            gap = text[int(ends[i - 1]):int(starts[i])]
-            joined = gap == " " or (not gap.strip() and "\n" not in gap)
+        number = f & NUMBER
+        if not number and f & NOT_NAME:
+            continue
+        joined = False
+        if last != i - 1:  # a skipped word came between
+            q, k = _end_run(run, nrun, tflags, low_hash, lower, erows, bounds, q, k)
+            nrun = 0
+        else:  # joined: only white space between the two words, and no newline
+            joined = True
+            g0, g1 = ends[i - 1], starts[i]
+            if not (g1 - g0 == 1 and cp[g0] == 32):
+                for p in range(g0, g1):
+                    if cp[p] == 10 or not cls[cp[p]] & 2:
+                        joined = False
+                        break
         last = i
         if number:
-            if run and run[-1] in _MONTHS and joined:  # "June 14"
-                out.append(run.pop() + " " + low[r])
-            flush()
-            out.append(low[r])
+            if nrun and tflags[run[nrun - 1]] & MONTH and joined:  # "June 14"
+                erows[q] = run[nrun - 1]
+                erows[q + 1] = r
+                q += 2
+                k += 1
+                bounds[k] = q
+                nrun -= 1
+            q, k = _end_run(run, nrun, tflags, low_hash, lower, erows, bounds, q, k)
+            nrun = 0
+            erows[q] = r
+            q += 1
+            k += 1
+            bounds[k] = q
         else:
-            if run and not joined:  # punctuation between words ends a name
-                flush()
-            if not run:
-                run_row = r
-            run.append(low[r])
-    flush()
-    return out
+            if nrun and not joined:  # punctuation between words ends a name
+                q, k = _end_run(run, nrun, tflags, low_hash, lower, erows, bounds, q, k)
+                nrun = 0
+            run[nrun] = r
+            nrun += 1
+    q, k = _end_run(run, nrun, tflags, low_hash, lower, erows, bounds, q, k)
+    return k
 
 
 def story_features(text: str, *, id: str, title: str | None = None,
@@ -976,6 +1050,8 @@ try:  # compiled when numba is present (a dependency; cached on disk after the f
     from numba import njit
 
     _cosines = njit(cache=True, nogil=True)(_cosines_py)
+    _end_run = njit(cache=True, nogil=True, inline="always")(_end_run_py)
+    _entity_rows = njit(cache=True, nogil=True)(_entity_rows_py)
     _hash_terms = njit(cache=True, nogil=True)(_hash_terms_py)
     _table_ids = njit(cache=True, nogil=True)(_table_ids_py)
     _article_terms = njit(cache=True, nogil=True)(_article_terms_py)
@@ -984,4 +1060,5 @@ try:  # compiled when numba is present (a dependency; cached on disk after the f
     _chains = njit(cache=True, nogil=True)(_chains_py)
 except ImportError:  # pragma: no cover
     _cosines, _hash_terms, _table_ids = _cosines_py, _hash_terms_py, _table_ids_py
+    _end_run, _entity_rows = _end_run_py, _entity_rows_py
     _article_terms, _candidates, _push, _chains = _article_terms_py, _candidates_py, _push_py, _chains_py

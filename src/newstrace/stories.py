@@ -146,6 +146,7 @@ class _WordTypes(TypeRows):
         self.low_hash = np.zeros(4096, np.uint64)  # hash of that form
         self.stems: list[str] = [""]
         self.stem_ids: dict[str, int] = {"": 0}
+        self.stem_pos = np.full(4096, -1, np.int64)  # by stem id: -1 (the scratch of :func:`_stem_counts_py`)
 
     def _add(self, words: list[str], hashes: np.ndarray) -> None:
         need = self.n + len(words)
@@ -172,6 +173,10 @@ class _WordTypes(TypeRows):
                 f |= self.MONTH
             flags.append(f)
             lows.append(low)
+        if len(self.stems) > len(self.stem_pos):
+            grown = np.full(2 * len(self.stems), -1, np.int64)
+            grown[: len(self.stem_pos)] = self.stem_pos
+            self.stem_pos = grown
         self.stem[self.n : need] = stems
         self.flags[self.n : need] = flags
         self.low.extend(lows)
@@ -194,14 +199,33 @@ def _content_stems(text: str, words: tuple | None = None) -> dict[str, int]:
     """Counts of the stems of the content words (no stopwords, three letters or more, or a number), in order of
     first use. ``words``: :func:`_words` of ``text``, when already made."""
     rows = (words or _words(text))[3]
-    sid = _TYPES.stem[rows]
-    sid = sid[sid > 0]
-    if not len(sid):
-        return {}
-    u, first, cnt = np.unique(sid, return_index=True, return_counts=True)
-    order = np.argsort(first)
-    stems = _TYPES.stems
-    return dict(zip(map(stems.__getitem__, u[order].tolist()), cnt[order].tolist()))
+    T = _TYPES
+    ids = np.empty(len(rows), np.int64)
+    cnt = np.empty(len(rows), np.int64)
+    k = _stem_counts(rows, T.stem, T.stem_pos, ids, cnt)
+    return dict(zip(map(T.stems.__getitem__, ids[:k].tolist()), cnt[:k].tolist()))
+
+
+def _stem_counts_py(rows: np.ndarray, stem: np.ndarray, pos: np.ndarray, ids: np.ndarray, cnt: np.ndarray) -> int:
+    """The content stems (``stem`` of each type row; 0: none) of the words ``rows`` as distinct stem ids in order
+    of first use into ``ids`` and their counts into ``cnt``; returns how many. ``pos`` (by stem id, all -1) is
+    scratch, left all -1 again. (Session 18: replaces ``np.unique`` and an argsort, ~0.1 ms an article.)"""
+    k = 0
+    for i in range(len(rows)):
+        s = stem[rows[i]]
+        if s == 0:
+            continue
+        p = pos[s]
+        if p < 0:
+            pos[s] = k
+            ids[k] = s
+            cnt[k] = 1
+            k += 1
+        else:
+            cnt[p] += 1
+    for j in range(k):
+        pos[ids[j]] = -1
+    return k
 
 
 def _entities(text: str, words: tuple | None = None) -> list[str]:
@@ -1052,6 +1076,7 @@ try:  # compiled when numba is present (a dependency; cached on disk after the f
     _cosines = njit(cache=True, nogil=True)(_cosines_py)
     _end_run = njit(cache=True, nogil=True, inline="always")(_end_run_py)
     _entity_rows = njit(cache=True, nogil=True)(_entity_rows_py)
+    _stem_counts = njit(cache=True, nogil=True)(_stem_counts_py)
     _hash_terms = njit(cache=True, nogil=True)(_hash_terms_py)
     _table_ids = njit(cache=True, nogil=True)(_table_ids_py)
     _article_terms = njit(cache=True, nogil=True)(_article_terms_py)
@@ -1060,5 +1085,5 @@ try:  # compiled when numba is present (a dependency; cached on disk after the f
     _chains = njit(cache=True, nogil=True)(_chains_py)
 except ImportError:  # pragma: no cover
     _cosines, _hash_terms, _table_ids = _cosines_py, _hash_terms_py, _table_ids_py
-    _end_run, _entity_rows = _end_run_py, _entity_rows_py
+    _end_run, _entity_rows, _stem_counts = _end_run_py, _entity_rows_py, _stem_counts_py
     _article_terms, _candidates, _push, _chains = _article_terms_py, _candidates_py, _push_py, _chains_py

@@ -98,3 +98,15 @@ def test_killed_in_the_article_stage_then_finished_by_workers_equals_uninterrupt
     for table, rows in resume_reference.items():
         assert got[table] == rows, table
     assert resume_reference["stories"] and story_parts
+
+
+def test_fingerprints_beside_the_article_stage_equal_one_after_the_other(
+        tmp_path: Path, resume_reference: dict) -> None:
+    """With workers, the fingerprints and the candidate join run in a thread beside the article stage (through a
+    connection of their own): the same rows as the reference run, which does them one after the other."""
+    with Store(tmp_path / "b.duckdb") as s:
+        s.add_articles(corpus(RESUME_STORIES))
+        rep = run_pipeline(s, settings=EngineSettings(workers=2, commit=16, fingerprint_batch=20))
+        assert rep.stage_seconds and "candidates (beside the articles)" in rep.stage_seconds
+        assert duplicates(s) == {t: 0 for t in resume_reference}
+        assert dump(s) == resume_reference

@@ -110,3 +110,24 @@ def test_fingerprints_beside_the_article_stage_equal_one_after_the_other(
         assert rep.stage_seconds and "candidates (beside the articles)" in rep.stage_seconds
         assert duplicates(s) == {t: 0 for t in resume_reference}
         assert dump(s) == resume_reference
+
+
+def test_a_stopped_fingerprint_thread_writes_no_further_batch(tmp_path: Path) -> None:
+    """When the run fails or is interrupted the thread beside the article stage is told to stop: it writes no
+    further batch and does not start the candidate join (so the run ends without waiting for them)."""
+    import threading
+
+    from newstrace.pipeline import engine
+    from newstrace.pipeline.schema import ensure
+
+    with Store(tmp_path / "s.duckdb") as s:
+        s.add_articles(corpus(5))
+        ensure(s)
+        stop, laps = threading.Event(), {}
+        stop.set()
+        assert engine._fingerprints_and_candidates(s, EngineSettings(fingerprint_batch=4), laps, stop) == -1
+        assert s.con.execute("SELECT count(*) FROM fingerprints").fetchall()[0][0] == 0 and not laps
+        stop.clear()
+        assert engine._fingerprints_and_candidates(s, EngineSettings(fingerprint_batch=4), laps, stop) > 0
+        assert s.con.execute("SELECT count(*) FROM fingerprints").fetchall()[0][0] > 0 and set(laps) == {
+            "fingerprints", "candidates"}

@@ -96,15 +96,15 @@ class TraceReport:
 # -- fingerprints and candidates ----------------------------------------------------------------------------
 
 
-def _fingerprints(store: Store, s: EngineSettings, con: Any = None) -> int:
+def _fingerprints(store: Store, s: EngineSettings, con: Any = None, stop: threading.Event | None = None) -> int:
     """Postings of the articles without them, read and written ``fingerprint_batch`` articles at a time
-    (written through ``con``, default the store's connection)."""
+    (written through ``con``, default the store's connection; ``stop`` set: no further batch)."""
     con, done = (store.con if con is None else con), 0
     cur = con.cursor()  # reads while the writing connection writes (texts are not all held at once)
     try:
         cur.execute("SELECT id, text FROM articles WHERE id NOT IN "
                     "(SELECT unit FROM stage_done WHERE stage = 'fingerprint') ORDER BY seq")
-        while batch := cur.fetchmany(s.fingerprint_batch):
+        while (stop is None or not stop.is_set()) and (batch := cur.fetchmany(s.fingerprint_batch)):
             _fingerprint_batch(con, batch, s.processes)
             done += len(batch)
     finally:
@@ -130,13 +130,17 @@ def _candidates(store: Store, con: Any = None) -> int:
         return update_candidates(c)
 
 
-def _fingerprints_and_candidates(store: Store, s: EngineSettings, laps: dict[str, float]) -> int:
+def _fingerprints_and_candidates(store: Store, s: EngineSettings, laps: dict[str, float], stop: threading.Event
+                                 ) -> int:
     """:func:`_fingerprints` then :func:`_candidates` through a connection of their own (a cursor of the store's),
-    so that they can run in a thread beside the article stage; their wall seconds go into ``laps``."""
+    so that they can run in a thread beside the article stage; their wall seconds go into ``laps``. ``stop`` set
+    (the run failed or was interrupted): no further fingerprint batch and no candidate join (-1)."""
     cur = store.con.cursor()
     try:
         t0 = time.perf_counter()
-        _fingerprints(store, s, cur)
+        _fingerprints(store, s, cur, stop)
+        if stop.is_set():
+            return -1
         t1 = time.perf_counter()
         n = _candidates(store, cur)
         laps["fingerprints"], laps["candidates"] = round(t1 - t0, 3), round(time.perf_counter() - t1, 3)
@@ -833,11 +837,11 @@ def _pending_articles(con: Any) -> int:
                        "WHERE stage = 'article')")
 
 
-# With a pool, the fingerprints and the candidate join (the main process and DuckDB's threads; 4% of run K's
-# 100k-article wall time, 4.4% of run L's 1M, with a core partly idle) run in a thread beside the article stage,
-# which needs neither: only the pair stage waits for them. Each writes its own tables through its own connection
-# (DuckDB transactions; the article stage's rows and theirs never touch the same row), so what either writes is
-# what it wrote one after the other (tests/pipeline compare runs; the kill-and-resume test kills it mid-way).
+# With a pool, the fingerprints and the candidate join (this process and DuckDB's threads, a core partly idle:
+# 3.9% of run K's 100k-article wall time, 4.4% of run L's 1M) run in a thread beside the article stage, which
+# needs neither; only the pair stage waits for them. Each side writes through its own connection in its own
+# transactions, and no row is written by both, so the rows are those of running one after the other
+# (tests/pipeline/test_resume.py compares them; its kill-and-resume tests kill such runs mid-way).
 def _run_steps(store: Store, settings: EngineSettings, on_progress: Progress | None) -> TraceReport:
     t0 = time.perf_counter()
     progress = on_progress or (lambda *_: None)
@@ -861,22 +865,21 @@ def _run_steps(store: Store, settings: EngineSettings, on_progress: Progress | N
     stories: _Stories | None = None
     store.memory_share(STAGE_MEMORY_SHARE)
     side_runner = ThreadPoolExecutor(1, thread_name_prefix="newstrace-fingerprints") if beside else None
+    stop = threading.Event()
     try:
         todo = _article_todo(store.con)
         if side_runner is not None:
-            side = side_runner.submit(_fingerprints_and_candidates, store, settings, laps)
+            side = side_runner.submit(_fingerprints_and_candidates, store, settings, laps, stop)
         # story clustering is sequential and needs only the article facts: in a process of its own, beside the
         # article stage (fed as it writes) and then the pair stage
         stories = _stories(store, beside=True, coming=list(todo.values())) if ex is not None else None
         new_articles = _articles(store, ex, settings, progress, todo, stories.live if stories else None)
         todo.clear()
+        clock.lap("articles")
         if side is not None:
-            clock.lap("articles")
             n_cand = side.result()
             clock.lap("waiting for the candidates")
             clock.laps.update({f"{k} (beside the articles)": v for k, v in laps.items()})
-        else:
-            clock.lap("articles")
         new_pairs = _pairs(store, ex, settings, progress)
         clock.lap("pairs")
         if ex is not None:  # the workers' memory (~0.9 GB each at 1M) is not needed while the stories finish
@@ -889,7 +892,8 @@ def _run_steps(store: Store, settings: EngineSettings, on_progress: Progress | N
         raise StoreError(f"a worker process died ({e}); finished work is kept, run again to resume "
                          "(a script needs the if __name__ == '__main__' guard)") from None
     finally:
-        if side_runner is not None:  # (after an error too: the thread's writes end before the store may close)
+        if side_runner is not None:  # (after an error too: its last batch ends before the store may close)
+            stop.set()
             side_runner.shutdown(wait=True)
         if stories is not None:
             stories.cancel()

@@ -120,6 +120,11 @@ def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value
 
 
+# The flags of a word type (:class:`_WordTypes`), also read by the compiled entity reading (module constants, so
+# that numba takes them as compile-time values). MONTH: the name form is a month's.
+_LOWER, _NUMBER, _CAPITAL, _NOT_NAME, _MONTH = 1, 4, 8, 16, 32
+
+
 class _WordTypes(TypeRows):
     """What the story features need of each word type, by the 64-bit hash of its characters (the tokens of
     :func:`newstrace.scan.scan`, words only: :data:`newstrace.tokens.WORD_RE`'s): its content stem (as an id into
@@ -132,7 +137,7 @@ class _WordTypes(TypeRows):
     the :data:`MAX_TYPES` held)."""
 
     MAX_TYPES = 500_000  # then the table starts again (never in the middle of a text)
-    LOWER, NUMBER, CAPITAL, NOT_NAME, MONTH = 1, 4, 8, 16, 32  # flags (MONTH: the name form is a month's)
+    LOWER, NUMBER, CAPITAL, NOT_NAME, MONTH = _LOWER, _NUMBER, _CAPITAL, _NOT_NAME, _MONTH
 
     def __init__(self) -> None:
         self._reset()
@@ -275,7 +280,7 @@ def _end_run_py(run: np.ndarray, nrun: int, tflags: np.ndarray, low_hash: np.nda
         k += 1
         bounds[k] = q
         for j in range(nrun):
-            if not tflags[run[j]] & 32:  # (MONTH)
+            if not tflags[run[j]] & _MONTH:
                 erows[q] = run[j]
                 q += 1
                 k += 1
@@ -293,16 +298,15 @@ def _entity_rows_py(rows: np.ndarray, tflags: np.ndarray, starts: np.ndarray, en
     a run; a run of one word is kept unless the text also writes that word in lower case; a longer run yields
     itself, then each of its words that is not a month; a number ends the run and yields itself, and after a
     month just before it the month and the number first ("june 14")."""
-    LOWER, NUMBER, CAPITAL, NOT_NAME, MONTH = 1, 4, 8, 16, 32
     n = len(rows)
     m = 0
     for j in range(n):
-        if tflags[rows[j]] & LOWER:
+        if tflags[rows[j]] & _LOWER:
             m += 1
     lower = np.empty(m, np.uint64)  # the hashes of the words the text writes in lower case, sorted
     m = 0
     for j in range(n):
-        if tflags[rows[j]] & LOWER:
+        if tflags[rows[j]] & _LOWER:
             lower[m] = hashes[j]
             m += 1
     lower.sort()
@@ -315,10 +319,10 @@ def _entity_rows_py(rows: np.ndarray, tflags: np.ndarray, starts: np.ndarray, en
     for i in range(n):
         r = rows[i]
         f = tflags[r]
-        if not f & (NUMBER | CAPITAL):
+        if not f & (_NUMBER | _CAPITAL):
             continue
-        number = f & NUMBER
-        if not number and f & NOT_NAME:
+        number = f & _NUMBER
+        if not number and f & _NOT_NAME:
             continue
         joined = False
         if last != i - 1:  # a skipped word came between
@@ -334,7 +338,7 @@ def _entity_rows_py(rows: np.ndarray, tflags: np.ndarray, starts: np.ndarray, en
                         break
         last = i
         if number:
-            if nrun and tflags[run[nrun - 1]] & MONTH and joined:  # "June 14"
+            if nrun and tflags[run[nrun - 1]] & _MONTH and joined:  # "June 14"
                 erows[q] = run[nrun - 1]
                 erows[q + 1] = r
                 q += 2

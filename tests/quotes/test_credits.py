@@ -111,12 +111,7 @@ def test_every_match_holds_its_literals():
                 seen.add(i)
                 assert any(w in m.group() for w in C._LITERALS.get(i, ("",))), (i, m.group())
     assert seen >= set(C._LITERALS)  # every guarded pattern was seen to match
-    found_all = [find_credits_pair(C, t, table) for t in MORE]
-    assert all(a or b for a, b in found_all)
-
-
-def find_credits_pair(C, text, table):
-    return C.find_credits(text), C.find_credits(text, table)
+    assert all(C.find_credits(t) or C.find_credits(t, table) for t in MORE)
 
 
 def _canonical_by_hand(table, mention):

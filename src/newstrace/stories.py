@@ -484,8 +484,11 @@ KEY_RECENT = 64
 # same-story pairs an uncapped clusterer finds (128: 97%) at 0.96 ms per article (128: 1.3 ms); story-chains
 # (100 articles) gives the same pairwise F1 either way.
 MAX_SCORED = 64
-_NO_DAY = -(2**31)
-_LOG_TF = np.concatenate(([0.0], 1.0 + np.log(np.arange(1, 65536, dtype=np.float64))))  # 1 + log n by count  # ordinal of a missing publication date
+_NO_DAY = -(2**31)  # ordinal of a missing publication date
+# The clusterer's per-term values read together for every term of every candidate (see _cosines_py): log(df + 1),
+# the term's position in the newcomer being scored (-1: not one of its terms) and whether it is a name.
+_TERM_INFO = np.dtype([("logdf", np.float64), ("lut", np.int32), ("name", np.int32)], align=True)
+_LOG_TF = np.concatenate(([0.0], 1.0 + np.log(np.arange(1, 65536, dtype=np.float64))))  # 1 + log n by count
 
 
 class _Growing:
@@ -811,16 +814,24 @@ class StoryClusterer:
         self._derive()
 
     def _derive(self) -> None:
-        """Per-term arrays computed from the saved ones: ``log(df + 1)``, the weight scale (``entity_weight`` for
-        names, 1 for words) and the position table :meth:`_similarities` uses (all -1 between calls)."""
-        self._logdf = _Growing(np.float64, np.log(self._df.view + 1.0))
-        self._scale = _Growing(np.float64, np.where(self._entity.view, self.settings.entity_weight, 1.0))
-        self._lut = _Growing(np.int32, np.full(self._df.n, -1, np.int32))
+        """Per-term values computed from the saved ones, in one record a term (:data:`_TERM_INFO`): ``log(df + 1)``,
+        whether it is a name (weight scale ``entity_weight``, else 1) and the position table :meth:`_similarities`
+        uses (all -1 between calls)."""
+        info = np.zeros(self._df.n, _TERM_INFO)
+        info["logdf"] = np.log(self._df.view + 1.0)
+        info["lut"] = -1
+        info["name"] = self._entity.view
+        self._info = _Growing(_TERM_INFO, info)
 
     def _derived_extend(self, names: np.ndarray) -> None:
-        self._logdf.extend(np.zeros(len(names)))  # log(0 + 1)
-        self._scale.extend(np.where(names, self.settings.entity_weight, 1.0))
-        self._lut.extend(np.full(len(names), -1, np.int32))
+        fresh = np.zeros(len(names), _TERM_INFO)  # logdf: log(0 + 1)
+        fresh["lut"] = -1
+        fresh["name"] = names
+        self._info.extend(fresh)
+
+    def _scale(self, ids: np.ndarray) -> np.ndarray:
+        """The weight scale of each term id: ``entity_weight`` for names, 1 for words."""
+        return np.where(self._info.buf["name"][ids] != 0, self.settings.entity_weight, 1.0)
 
     # -- union-find over article indices ------------------------------------------------------------------
 
@@ -854,12 +865,12 @@ class StoryClusterer:
         n = self.n_docs
         if n < MIN_DOCS_FOR_IDF:
             return np.ones(len(ids))
-        return (math.log(n + 1) + 1.0) - self._logdf.buf[ids]
+        return (math.log(n + 1) + 1.0) - self._info.buf["logdf"][ids]
 
     def _weights(self, ids: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(rarity weight ``(1 + log n) * idf``, the same with names scaled by ``entity_weight``)."""
         raw = _LOG_TF[counts] * self._idf(ids)
-        return raw, raw * self._scale.buf[ids]
+        return raw, raw * self._scale(ids)
 
     def _candidates(self, keys: np.ndarray) -> np.ndarray:
         """Earlier articles sharing a key: at most :data:`MAX_SCORED`, those sharing the most keys (then the
@@ -875,12 +886,12 @@ class StoryClusterer:
             return np.zeros(len(cands))
         n = self.n_docs
         use_idf = n >= MIN_DOCS_FOR_IDF
-        lut = self._lut.buf  # term id -> position in the newcomer's terms, -1 elsewhere (reset below)
+        lut = self._info.buf["lut"]  # term id -> position in the newcomer's terms, -1 elsewhere (reset below)
         lut[ids] = np.arange(len(ids), dtype=np.int32)
         try:
-            cos = _cosines(self._off.buf, self._terms.buf, self._counts.buf, cands, self._logdf.buf,
-                           self._scale.buf, _LOG_TF, (math.log(n + 1) + 1.0) if use_idf else 0.0, use_idf, lut, w,
-                           math.sqrt(float(w @ w)))
+            cos = _cosines(self._off.buf, self._terms.buf, self._counts.buf, cands, self._info.buf,
+                           float(self.settings.entity_weight), _LOG_TF, (math.log(n + 1) + 1.0) if use_idf else 0.0,
+                           use_idf, w, math.sqrt(float(w @ w)))
         finally:
             lut[ids] = -1
         if day == _NO_DAY:
@@ -901,7 +912,7 @@ class StoryClusterer:
         ids, counts = self._term_ids(f)
         self.n_docs += 1
         self._df.buf[ids] += 1  # ids are distinct
-        self._logdf.buf[ids] = np.log(self._df.buf[ids] + 1.0)
+        self._info.buf["logdf"][ids] = np.log(self._df.buf[ids] + 1.0)
         raw, w = self._weights(ids, counts)
         keys = ids[np.lexsort((ids, -raw))[:CANDIDATE_KEYS]]  # rarest-weighted first, ties by term id
         day = f.published.toordinal() if f.published is not None else _NO_DAY
@@ -1048,26 +1059,27 @@ class StoryClusterer:
         return c
 
 
-def _cosines_py(off: np.ndarray, terms: np.ndarray, counts: np.ndarray, cands: np.ndarray, logdf: np.ndarray,
-                scale: np.ndarray, log_tf: np.ndarray, idf_base: float, use_idf: bool, lut: np.ndarray,
-                w: np.ndarray, nx: float) -> np.ndarray:
-    """Cosine of the newcomer (weights ``w``, its terms' positions in ``lut``, norm ``nx``) with each candidate
-    article, whose term weights are ``(1 + log count) * idf * scale`` computed on the fly; the same operations
-    in the same order as the numpy formulation it replaced (gather, ``bincount`` per candidate), so the
-    clustering is unchanged (tests/test_stories.py)."""
+def _cosines_py(off: np.ndarray, terms: np.ndarray, counts: np.ndarray, cands: np.ndarray, info: np.ndarray,
+                name_weight: float, log_tf: np.ndarray, idf_base: float, use_idf: bool, w: np.ndarray, nx: float
+                ) -> np.ndarray:
+    """Cosine of the newcomer (weights ``w``, its terms' positions in ``info``'s ``lut``, norm ``nx``) with each
+    candidate article, whose term weights are ``(1 + log count) * idf * scale`` computed on the fly; the same
+    operations in the same order as the numpy formulation it replaced (gather, ``bincount`` per candidate), so
+    the clustering is unchanged (tests/test_stories.py). A candidate term's three values are one record
+    (:data:`_TERM_INFO`), one memory access: as three arrays they were three cache misses a term once the
+    vocabulary outgrows the cache (millions of terms at 1M articles)."""
     out = np.zeros(len(cands))
     for c in range(len(cands)):
         i = cands[c]
         norm = 0.0
         dot = 0.0
         for p in range(off[i], off[i + 1]):
-            t = terms[p]
-            idf = idf_base - logdf[t] if use_idf else 1.0
-            cw = log_tf[counts[p]] * idf * scale[t]
+            r = info[terms[p]]
+            idf = idf_base - r.logdf if use_idf else 1.0
+            cw = log_tf[counts[p]] * idf * (name_weight if r.name else 1.0)
             norm += cw * cw
-            a = lut[t]
-            if a >= 0:
-                dot += cw * w[a]
+            if r.lut >= 0:
+                dot += cw * w[r.lut]
         norm = math.sqrt(norm)
         if dot > 0 and norm > 0:
             out[c] = min(1.0, dot / (nx * norm))

@@ -61,9 +61,11 @@ class EngineSettings:
     # Pairs whose articles, quotations and facts are loaded at once. Each load scans those tables, so its cost
     # grows with the store, not the wave: on run S's 1M store a wave of 2,000 pairs cost the main process 2.7 s
     # of CPU (1.35 ms a pair, about 28% of a core through the pair stage, beside the workers), one of 10,000
-    # 3.2 s (0.32 ms a pair). Two waves are held at once (the next is read ahead): by the bench texts' size,
-    # about 60 MB each at 10,000 (an estimate; run T's peak RSS at 100k, 4.72 GiB, is within earlier runs').
-    wave: int = 10_000
+    # 3.2 s (0.32 ms a pair): about 2.6 s a load whatever its size, 35 loads (112 s) for run N's 342,356 pairs,
+    # 14 (~57 s) at 25,000. Two waves are held at once (the next is read ahead): by the bench texts' size, about
+    # 60 MB each at 10,000, 150 MB at 25,000 (an estimate), while the pair stage's processes held ~6-7 GiB of run
+    # N's 9.9 GiB peak (reached after it, in the links step).
+    wave: int = 25_000
 
     def __post_init__(self) -> None:
         if self.workers < 0:

@@ -30,6 +30,13 @@ SELECT least(p1.id, p2.id) AS a_id, greatest(p1.id, p2.id) AS b_id, count(*) AS 
 FROM p AS p1 JOIN p AS p2 ON p1.hash = p2.hash AND p1.new AND p1.id <> p2.id AND (NOT p2.new OR p1.id < p2.id)
 GROUP BY 1, 2 HAVING count(*) >= $min_shared
 """
+# The same when every article is new (a full run): _df holds only the rare n-grams, and no posting is old.
+_ALL_PAIRS = """
+WITH p AS (SELECT f.article_id AS id, f.hash FROM fingerprints f SEMI JOIN _df d ON f.hash = d.hash)
+SELECT p1.id AS a_id, p2.id AS b_id, count(*) AS shared
+FROM p AS p1 JOIN p AS p2 ON p1.hash = p2.hash AND p1.id < p2.id
+GROUP BY 1, 2 HAVING count(*) >= $min_shared
+"""
 # Old pairs and the n-grams they shared that are no longer rare (document frequency crossed max_df).
 _LOST = """
 WITH c AS (SELECT hash FROM _df WHERE df - n_new BETWEEN 2 AND $max_df AND df > $max_df),
@@ -53,11 +60,20 @@ def _new_ids(con: Any) -> tuple[list[str], bool]:
     return sorted(r[0] for r in new), marked
 
 
-def _frequencies(con: Any, new: list[str]) -> None:
-    """``_new`` (the new article ids) and ``_df`` (each n-gram of a new article: corpus and new frequency)."""
+def _frequencies(con: Any, new: list[str], full: bool, max_df: int) -> None:
+    """``_new`` (the new article ids) and ``_df`` (each n-gram of a new article: corpus and new frequency).
+
+    ``full`` (every fingerprinted article is new): the two frequencies are one count, and only the n-grams that
+    :data:`_ALL_PAIRS` joins (document frequency in ``[2, max_df]``) are kept, in one pass over the postings
+    instead of a semi-join, a count and a join back (100k bench/scale.py articles: 7.5 -> ~2 s of CPU); the
+    rows are the same."""
     con.register("_new_arrow", pa.table({"article_id": pa.array(new, pa.string())}))
     _sql(con, "CREATE OR REPLACE TEMP TABLE _new AS SELECT * FROM _new_arrow")
     con.unregister("_new_arrow")
+    if full:
+        _sql(con, "CREATE OR REPLACE TEMP TABLE _df AS SELECT hash, count(*) AS df, count(*) AS n_new "
+                  "FROM fingerprints GROUP BY hash HAVING count(*) BETWEEN 2 AND $max_df", {"max_df": max_df})
+        return
     _sql(con, "CREATE OR REPLACE TEMP TABLE _nh AS SELECT hash, count(*) AS n_new FROM fingerprints "
               "SEMI JOIN _new USING (article_id) GROUP BY hash")
     _sql(con, "CREATE OR REPLACE TEMP TABLE _df AS SELECT f.hash, count(*) AS df, any_value(n.n_new) AS n_new "
@@ -66,8 +82,11 @@ def _frequencies(con: Any, new: list[str]) -> None:
 
 def _apply(con: Any, s: CandidateSettings, full: bool) -> None:
     """Add the new pairs and lower (or drop) the old pairs that lost n-grams, with containment recomputed."""
-    params = {"max_df": s.max_df, "min_shared": s.min_shared}
-    _sql(con, f"CREATE OR REPLACE TEMP TABLE _pairs AS {_NEW_PAIRS}", params)  # noqa: S608 (our SQL)
+    if full:
+        _sql(con, f"CREATE OR REPLACE TEMP TABLE _pairs AS {_ALL_PAIRS}", {"min_shared": s.min_shared})  # noqa: S608
+    else:
+        params = {"max_df": s.max_df, "min_shared": s.min_shared}
+        _sql(con, f"CREATE OR REPLACE TEMP TABLE _pairs AS {_NEW_PAIRS}", params)  # noqa: S608 (our SQL)
     lost = "SELECT NULL::VARCHAR AS a_id, NULL::VARCHAR AS b_id, 0::BIGINT AS lost WHERE false" if full else _LOST
     _sql(con, f"CREATE OR REPLACE TEMP TABLE _lost AS {lost}", None if full else {"max_df": s.max_df})  # noqa: S608
     _sql(con, "CREATE OR REPLACE TEMP TABLE _touched AS SELECT c.a_id, c.b_id, c.shared - l.lost AS shared "
@@ -105,7 +124,7 @@ def update_candidates(con: Any, settings: CandidateSettings = DEFAULT_CANDIDATES
         full = not marked
         if full:
             _sql(con, "DELETE FROM candidates")
-        _frequencies(con, new)
+        _frequencies(con, new, full, settings.max_df)
         _apply(con, settings, full)
         _forget_dropped(con, full)
         con.register("_marks", pa.table({"unit": pa.array(new, pa.string())}))

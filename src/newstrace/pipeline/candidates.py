@@ -63,17 +63,17 @@ def _new_ids(con: Any) -> tuple[list[str], bool]:
 def _frequencies(con: Any, new: list[str], full: bool, max_df: int) -> None:
     """``_new`` (the new article ids) and ``_df`` (each n-gram of a new article: corpus and new frequency).
 
-    ``full`` (every fingerprinted article is new): the two frequencies are one count, and only the n-grams that
-    :data:`_ALL_PAIRS` joins (document frequency in ``[2, max_df]``) are kept, in one pass over the postings
-    instead of a semi-join, a count and a join back (100k bench/scale.py articles: 7.5 -> ~2 s of CPU); the
-    rows are the same."""
-    con.register("_new_arrow", pa.table({"article_id": pa.array(new, pa.string())}))
-    _sql(con, "CREATE OR REPLACE TEMP TABLE _new AS SELECT * FROM _new_arrow")
-    con.unregister("_new_arrow")
-    if full:
+    ``full`` (every fingerprinted article is new): no ``_new``; the two frequencies are one count, and only the
+    n-grams that :data:`_ALL_PAIRS` joins (document frequency in ``[2, max_df]``) are kept, in one pass over the
+    postings instead of a semi-join, a count and a join back (100k bench/scale.py articles: 7.5 -> ~2 s of CPU);
+    the rows are the same."""
+    if full:  # (no ``_new``: nothing reads it then)
         _sql(con, "CREATE OR REPLACE TEMP TABLE _df AS SELECT hash, count(*) AS df, count(*) AS n_new "
                   "FROM fingerprints GROUP BY hash HAVING count(*) BETWEEN 2 AND $max_df", {"max_df": max_df})
         return
+    con.register("_new_arrow", pa.table({"article_id": pa.array(new, pa.string())}))
+    _sql(con, "CREATE OR REPLACE TEMP TABLE _new AS SELECT * FROM _new_arrow")
+    con.unregister("_new_arrow")
     _sql(con, "CREATE OR REPLACE TEMP TABLE _nh AS SELECT hash, count(*) AS n_new FROM fingerprints "
               "SEMI JOIN _new USING (article_id) GROUP BY hash")
     _sql(con, "CREATE OR REPLACE TEMP TABLE _df AS SELECT f.hash, count(*) AS df, any_value(n.n_new) AS n_new "

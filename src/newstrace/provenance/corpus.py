@@ -128,7 +128,7 @@ def _through(sp: _Spans, z: str, x: str, y: str) -> bool:
     yz, yx, xz, xy = sp(y, z), sp(y, x), sp(x, z), sp(x, y)
     if yz is None or yx is None or xz is None or xy is None:
         return False
-    held = sum(e - s for s, e in _union(yz))
+    held = sum(e - s for s, e in yz)  # (a union already: _Spans)
     return held >= MIN_EXTRA_CHARS and _minus(yz, yx) < MAX_STRAY_CHARS and _minus(xz, xy) >= MIN_EXTRA_CHARS
 
 
@@ -219,7 +219,7 @@ def _resolve_triangles(links: Sequence[Link], pairs: Mapping[tuple[str, str], Pa
         best: tuple[int, str] | None = None
         for c in sorted((partners.get(x, set()) & partners.get(y, set())) - {x, y}):
             xc, xy, yc, yx = sp(x, c), sp(x, y), sp(y, c), sp(y, x)
-            if None in (xc, xy, yc, yx) or sum(e - s for s, e in _union(xy)) < MIN_EXTRA_CHARS:
+            if None in (xc, xy, yc, yx) or sum(e - s for s, e in xy) < MIN_EXTRA_CHARS:
                 continue  # X and Y share too little to tell
             if _through(sp, x, c, y) or _through(sp, y, c, x):
                 continue  # one's text of the other can have gone through C

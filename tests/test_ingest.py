@@ -42,6 +42,33 @@ def test_batches_and_new_ids(tmp_path, monkeypatch):
         assert [a.id for a in s.articles(since_seq=28)] == ["r28", "r29"]
 
 
+def test_empty_store_dedupes_across_batches_as_a_lookup_does(tmp_path, monkeypatch):
+    """Into an empty store ingest keeps the ids it added instead of looking each batch up in the table: the same
+    duplicates, seqs and rows as the lookup (a store that already held articles, second run), batch after batch."""
+    mod = importlib.import_module("newstrace.ingest")
+    monkeypatch.setattr(mod, "BATCH_ARTICLES", 3)
+    ids = [0, 1, 2, 1, 3, 0, 4, 4, 5, 2, 6]  # repeats within a batch and across batches
+    lines = "".join('{"id": "r%d", "text": "%s %d"}\n' % (i, BODY, i) for i in ids)
+    (tmp_path / "a.jsonl").write_text(lines)
+    calls = []
+    real = Store.add_articles
+
+    def spy(self, articles, **kw):
+        calls.append(kw.get("known") is not None)
+        return real(self, articles, **kw)
+
+    monkeypatch.setattr(Store, "add_articles", spy)
+    with Store(":memory:") as s:
+        first = ingest(tmp_path / "a.jsonl", db=s)
+        assert calls and all(calls)
+        assert (first.articles, first.duplicates) == (7, 4) and first.new_ids == [f"r{i}" for i in range(7)]
+        assert s.con.execute("SELECT seq, id FROM articles ORDER BY seq").fetchall() == [(k + 1, f"r{k}") for k in range(7)]
+        calls.clear()
+        again = ingest(tmp_path / "a.jsonl", db=s)  # the store holds articles now: looked up
+        assert calls and not any(calls)
+        assert (again.articles, again.duplicates) == (0, 11) and s.stats()["articles"] == 7
+
+
 def test_examples_corpus_ingests_cleanly(tmp_path):
     report = ingest([REPO / "examples"], db=tmp_path / "s.duckdb")
     assert (report.read, report.articles, report.rejections) == (6, 6, 0)

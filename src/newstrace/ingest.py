@@ -114,9 +114,11 @@ def _read_all(store: Store, paths: list[str], inputs: Inputs, settings: ReadSett
     report = IngestReport(run=store.begin_run(paths), files=len(inputs.sources), skipped_files=inputs.skipped)
     articles: list[Article] = []
     rejections: list[Rejection] = []
+    # into an empty store, the ids it holds are the ones this run added: kept here, not looked up per batch
+    known: set[str] | None = set() if store.max_seq() == 0 else None
 
     def flush() -> None:
-        res = store.add_articles(articles, run=report.run)
+        res = store.add_articles(articles, run=report.run, known=known)
         report.articles += res.added
         report.duplicates += res.duplicates
         report.new_ids.extend(res.ids)

@@ -210,8 +210,14 @@ class Store:
         self._rows('UPDATE runs SET finished = ?, "read" = ?, articles = ?, duplicates = ?, rejections = ? '
                    "WHERE run = ?", [_now(), read, articles, duplicates, rejections, run])
 
-    def add_articles(self, articles: Iterable[Article], *, run: int | None = None) -> "AddResult":
-        """Insert articles whose ids are new; ids already stored (or repeated in the batch) are duplicates."""
+    def add_articles(self, articles: Iterable[Article], *, run: int | None = None,
+                     known: set[str] | None = None) -> "AddResult":
+        """Insert articles whose ids are new; ids already stored (or repeated in the batch) are duplicates.
+
+        ``known``: every id the store holds, when the caller keeps that set (an ingest into a store that was empty
+        when it began); the ids are then checked against it, not looked up in the table, and the new ones are
+        added to it. The lookup is a scan of every stored id: ~30 ms a batch of 1,000 at 1M articles, ~15 s of
+        the main process over a 1M ingest."""
         batch: dict[str, Article] = {}
         repeated = 0
         for a in articles:
@@ -221,7 +227,7 @@ class Store:
                 batch[a.id] = a
         if not batch:
             return AddResult(0, repeated, [])
-        held = self._held(list(batch))
+        held = self._held(list(batch)) if known is None else known.intersection(batch)
         new = [a for i, a in batch.items() if i not in held]
         if new:
             seq0 = self.max_seq() + 1
@@ -232,6 +238,8 @@ class Store:
                            f"SELECT {', '.join(_ARTICLE_COLS)} FROM _new_articles")
             finally:
                 self.con.unregister("_new_articles")
+            if known is not None:
+                known.update(a.id for a in new)
         return AddResult(len(new), repeated + len(held), [a.id for a in new])
 
     def _held(self, ids: list[str]) -> set[str]:

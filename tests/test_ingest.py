@@ -62,7 +62,8 @@ def test_empty_store_dedupes_across_batches_as_a_lookup_does(tmp_path, monkeypat
         first = ingest(tmp_path / "a.jsonl", db=s)
         assert calls and all(calls)
         assert (first.articles, first.duplicates) == (7, 4) and first.new_ids == [f"r{i}" for i in range(7)]
-        assert s.con.execute("SELECT seq, id FROM articles ORDER BY seq").fetchall() == [(k + 1, f"r{k}") for k in range(7)]
+        rows = s.con.execute("SELECT seq, id FROM articles ORDER BY seq").fetchall()
+        assert rows == [(k + 1, f"r{k}") for k in range(7)]
         calls.clear()
         again = ingest(tmp_path / "a.jsonl", db=s)  # the store holds articles now: looked up
         assert calls and not any(calls)

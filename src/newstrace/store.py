@@ -216,8 +216,8 @@ class Store:
 
         ``known``: every id the store holds, when the caller keeps that set (an ingest into a store that was empty
         when it began); the ids are then checked against it, not looked up in the table, and the new ones are
-        added to it. The lookup is a scan of every stored id: ~30 ms a batch of 1,000 at 1M articles, ~15 s of
-        the main process over a 1M ingest."""
+        added to it. The lookup scans every stored id: 25 ms (46 ms of CPU) a batch of 1,000 at 1M articles, about
+        12 s of the main process over a 1M ingest (session 20)."""
         batch: dict[str, Article] = {}
         repeated = 0
         for a in articles:

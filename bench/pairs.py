@@ -14,9 +14,9 @@ one of two workers sees in a corpus run: the candidates in ``a_id, b_id`` order 
 ``EngineSettings.pair_chunk`` pairs, every other task, taken from three stretches of the list (start, middle,
 end), so the prepared-text cache sees the hits a real run gives it. Those stretches over-weight the cheap pairs:
 the first lies among the real-text articles, whose boilerplate pairs (the largest component: 21% of a 100k
-run's pairs, 2% of a 1M run's) cost about half as much as the rest. ``--components`` draws blocks of 400 pairs at random from the pair
-stage's order instead (:func:`newstrace.pipeline.engine._by_component`, pairs grouped by component) and keeps
-one worker's share of each block's tasks: the mix and the cache hits of a corpus run.
+run's pairs, 2% of a 1M run's) cost about half as much as the rest. ``--components`` draws blocks of 400 pairs
+at random from the pair stage's order instead (:func:`newstrace.pipeline.engine._by_component`, pairs grouped
+by component) and keeps one worker's share of each block's tasks: the mix and the cache hits of a corpus run.
 
 ``run`` times ``pair_stage`` over them (after a warm-up on the first 50 pairs; the caches of prepared texts and
 sentence stems are emptied before the timed pass), prints ms per pair, and with ``--save`` writes every output
@@ -36,7 +36,7 @@ from pathlib import Path
 PAIR_TABLES = ("reuse", "passages", "quote_matches", "pair_links")
 
 
-def _components_sample(todo: list[tuple[str, str]], n: int, chunk: int, seed: int = 7,
+def _run_order_sample(todo: list[tuple[str, str]], n: int, chunk: int, seed: int = 7,
                        block: int = 400) -> list[tuple[str, str]]:
     """About ``n`` pairs as a corpus run orders them (:func:`newstrace.pipeline.engine._by_component`): blocks of
     ``block`` consecutive pairs drawn at random from that order, each cut into tasks as the run cuts them and one
@@ -64,7 +64,7 @@ def load(db: str, out: str, n: int, components: bool = False) -> None:
     with Store(db, read_only=True) as s:
         todo = s.con.execute("SELECT a_id, b_id FROM candidates ORDER BY a_id, b_id").fetchall()
         if components:
-            pairs = _components_sample(todo, n, chunk)
+            pairs = _run_order_sample(todo, n, chunk)
         else:
             tasks = [todo[k:k + chunk] for k in range(0, len(todo), chunk)][::2]  # one worker's tasks
             per = max(1, n // (3 * chunk))

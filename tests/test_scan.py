@@ -6,7 +6,7 @@ import re
 import numpy as np
 
 from newstrace.quotes.features import TOKEN_RE, tokenize
-from newstrace.scan import SPACE, WORD, HashIds, char_classes, code_points, hash_words, scan
+from newstrace.scan import SPACE, WORD, HashIds, TypeRows, char_classes, code_points, hash_words, scan
 from newstrace.tokens import WORD_RE
 
 # characters that test every branch: word characters of several scripts and kinds (letters, marks, digits of other
@@ -65,3 +65,40 @@ def test_hash_ids_find_what_was_put_through_growth():
     assert ids.get(probe, out) == 1
     assert out[:1000].tolist() == list(range(1, 1001)) and out[1000] == 0
     assert ids.n == 1000 and len(ids.keys) >= 2000
+
+
+class _Words(TypeRows):
+    """A type table that keeps each type's string (what the tagger's and the story features' tables hold more of)."""
+
+    MAX_TYPES = 50
+
+    def __init__(self):
+        self._reset()
+
+    def _reset(self):
+        self.ids, self.n, self.words, self.resets = HashIds(), 1, [""], getattr(self, "resets", -1) + 1
+
+    def _add(self, words, hashes):
+        self.words.extend(words)
+        self.ids.put(hashes, np.arange(self.n, self.n + len(words)))
+        self.n += len(words)
+
+
+def test_type_rows_add_new_types_once_in_order_of_first_use_and_start_again_when_full():
+    rng = random.Random(5)
+    table, texts = _Words(), []
+    for _ in range(60):  # texts of 1-30 tokens drawn from 80 types, many repeated within a text
+        texts.append([f"t{rng.randrange(80)}" for _ in range(rng.randrange(1, 31))])
+    texts.append([])
+    held: list[str] = [""]
+    for toks in texts:
+        seen = dict.fromkeys(toks)
+        new = [w for w in seen if w not in held]
+        if table.n + len(toks) > table.MAX_TYPES and new:  # the reference: a table that starts again when full
+            held, new = [""], list(seen)
+        held += new
+        rows = table.rows(hash_words(toks), toks.__getitem__)
+        assert table.words == held
+        assert [table.words[r] for r in rows.tolist()] == toks
+        assert not table._seen.any()  # the scratch is left empty for the next text
+    assert table.resets >= 3

@@ -153,6 +153,29 @@ def _get_py(keys: np.ndarray, vals: np.ndarray, hashes: np.ndarray, out: np.ndar
     return missing
 
 
+def _get_new_py(keys: np.ndarray, vals: np.ndarray, hashes: np.ndarray, out: np.ndarray, first: np.ndarray,
+                seen: np.ndarray) -> int:
+    """:func:`_get_py`, and the positions of the first use of each distinct hash not in the table into
+    ``first`` (in order of first use); returns how many there are. ``seen`` (zeros, a power of two at least
+    twice ``len(hashes)`` long) is scratch for telling them apart, left zero again."""
+    k = 0
+    for i in range(len(hashes)):
+        h = hashes[i]
+        j = _slot(keys, h)
+        if keys[j] == h:
+            out[i] = vals[j]
+            continue
+        out[i] = 0
+        s = _slot(seen, h)
+        if seen[s] != h:
+            seen[s] = h
+            first[k] = i
+            k += 1
+    for q in range(k - 1, -1, -1):  # empty it again, the last put first: each probe chain is whole when cleared
+        seen[_slot(seen, hashes[first[q]])] = np.uint64(0)
+    return k
+
+
 try:  # compiled when numba is present (a dependency; cached on disk after the first run)
     from numba import njit
 
@@ -162,9 +185,11 @@ try:  # compiled when numba is present (a dependency; cached on disk after the f
     _hash_spans = njit(cache=True, nogil=True)(_hash_spans_py)
     _put = njit(cache=True, nogil=True)(_put_py)
     _get = njit(cache=True, nogil=True)(_get_py)
+    _get_new = njit(cache=True, nogil=True)(_get_new_py)
     COMPILED = True
 except ImportError:  # pragma: no cover - numba is a declared dependency
     _finish, _slot, _scan, _hash_spans, _put, _get = _finish_py, _slot_py, _scan_py, _hash_spans_py, _put_py, _get_py
+    _get_new = _get_new_py
     COMPILED = False
 
 
@@ -226,6 +251,7 @@ class TypeRows:
     MAX_TYPES = 300_000
     ids: HashIds
     n: int
+    _seen = np.zeros(0, np.uint64)  # scratch of :meth:`rows` (each instance makes its own when it needs one)
 
     def _reset(self) -> None:
         raise NotImplementedError
@@ -247,13 +273,20 @@ class TypeRows:
         tokens whose type has no row yet (added first, each once, in order of first use)."""
         n = len(hashes)
         r = np.empty(n, np.int64)
-        if n and self.ids.get(hashes, r):
+        if not n:
+            return r
+        first = np.empty(n, np.int64)
+        if len(self._seen) < 2 * n:
+            self._seen = np.zeros(1 << (2 * n - 1).bit_length(), np.uint64)
+        k = _get_new(self.ids.keys, self.ids.vals, hashes, r, first, self._seen)
+        if k:
             if self.n + n > self.MAX_TYPES:
                 self._reset()
                 r[:] = 0  # every type is new again
-            miss = np.flatnonzero(r == 0)
-            _, first = np.unique(hashes[miss], return_index=True)
-            at = miss[np.sort(first)]
+                first = np.unique(hashes, return_index=True)[1]
+                first.sort()
+                k = len(first)
+            at = first[:k]
             self._add([word(i) for i in at.tolist()], hashes[at])
             self.ids.get(hashes, r)
         return r

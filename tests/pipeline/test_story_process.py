@@ -142,3 +142,16 @@ def test_a_state_save_that_fails_half_way_changes_nothing(tmp_path: Path) -> Non
         assert "story_state" in tables and "story_state_next" not in tables
         n = engine._save_stories(s, before[1][0][0], lambda emit: (emit(b"x" * 10), emit(b"y"), [("s", "a", 0)])[2])
         assert n == 1 and _stories(s) == ([("s", "a", 0)], [(before[1][0][0], 0, b"x" * 10), (before[1][0][0], 1, b"y")])
+
+
+def test_the_saved_state_is_stored_uncompressed(tmp_path: Path) -> None:
+    # (compressing it cost more CPU than the disk it saved: see engine._next_state)
+    with Store(tmp_path / "u.duckdb") as s:
+        s.add_articles(corpus(6, seed=8))
+        run_pipeline(s, settings=ONE)
+        s.con.execute("CHECKPOINT")
+        kinds = {r[0] for r in s.con.execute(
+            "SELECT compression FROM pragma_storage_info('story_state') WHERE column_name = 'state' "
+            "AND segment_type = 'BLOB'").fetchall()}
+        assert kinds == {"Uncompressed"}
+        assert _stories(s)[1] and all(len(r[2]) > 0 for r in _stories(s)[1])

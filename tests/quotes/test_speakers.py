@@ -44,3 +44,46 @@ def test_role_and_description():
 def test_unresolved_kept_as_written():
     text = "A port official said the gates were shut."
     assert resolve_name(text, (0, 15), name_mentions(text), []) == "A port official"
+
+
+def _plain_mentions(text):
+    """name_mentions as first written (the reference its faster form must equal)."""
+    import re
+
+    from newstrace.quotes import speakers as S
+
+    def clean(toks):
+        while toks and (toks[0].lower() in S._LEAD_STOP or toks[0].lower() in S.TITLES):
+            toks = toks[1:]
+        while toks and toks[-1].lower() in S.TITLES:
+            toks = toks[:-1]
+        return toks
+
+    out = []
+    for m in S._NAME_RE.finditer(text):
+        raw = m.group()
+        toks = clean(raw.split())
+        if len(toks) < 2 or any(t.isupper() and len(t) > 1 for t in toks):
+            continue
+        cut = max((i for i, t in enumerate(toks) if re.search(r"[’']s$", t)), default=None)
+        if cut is not None:
+            toks = clean(toks[cut + 1:])
+        if len(toks) < 2 or len(toks) > 4 or any(t.lower() in S.ORG_WORDS for t in toks):
+            continue
+        name = " ".join(toks)
+        start = m.start() + raw.index(toks[0])
+        out.append(S.NameMention(name, start, start + len(name)))
+    return tuple(out)
+
+
+def test_mentions_equal_the_plain_version_on_random_capitalised_runs():
+    import random
+
+    rng = random.Random(11)
+    words = ["The", "the", "President", "Mr.", "Dr", "Gen.", "Ali", "Khamenei", "Iran’s", "Israel's", "NATO", "US",
+             "Esmail", "Qaani", "Jerusalem", "Post", "Army", "Supreme", "Leader", "al-Assad", "bin", "von", "de",
+             "J.", "A", "Smith", "Jones’s", "In", "According", "said", "and", "Chief", "Sen", "O’Neil", "Lee-Ann",
+             "IRGC", "Force", "Day", "minister", "\n", "\t", ",", "."]
+    for _ in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(1, 40))).replace(" ,", ",")
+        assert name_mentions(text) == _plain_mentions(text), text

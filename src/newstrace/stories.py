@@ -185,7 +185,11 @@ class _WordTypes(TypeRows):
         self.stem[self.n : need] = stems
         self.flags[self.n : need] = flags
         self.low.extend(lows)
-        self.low_hash[self.n : need] = hash_words(lows)
+        # a word that is its own name form has its own hash (scan's and hash_words's are one)
+        low_hash = self.low_hash[self.n : need]
+        low_hash[:] = hashes
+        if other := [k for k, (w, low) in enumerate(zip(words, lows)) if low != w]:
+            low_hash[other] = hash_words([lows[k] for k in other])
         self.ids.put(hashes, np.arange(self.n, need))
         self.n = need
 

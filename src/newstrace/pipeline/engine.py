@@ -346,7 +346,7 @@ def _pairs(store: Store, ex: Executor | None, s: EngineSettings, progress: Progr
     # (0.1-0.3 s a wave of 2,000 pairs at 100k articles, 1.5-3 s at 1M), time in which the workers would
     # otherwise idle.
     # The chunks of all the waves go out as one stream, so the workers are never drained at a wave's end (one
-    # worker waited for the other's last chunk there: 171 waves at 1M articles).
+    # worker waited for the other's last chunk there, once a wave: 14 waves at 1M articles).
     with ThreadPoolExecutor(1, thread_name_prefix="newstrace-wave") as reader:
         def chunks() -> Iterator[list]:
             nxt = reader.submit(_wave_inputs, store, waves[0][0]) if waves else None
@@ -585,7 +585,7 @@ def _next_state(con: Any, last: int, produce: Callable[[Callable[[bytes], None]]
     """The first half of :func:`_save_stories`: the state's parts into ``story_state_next`` (on ``con``, which may
     be a cursor of its own, beside other work on the store's connection); returns the story rows."""
     _sql(con, "DROP TABLE IF EXISTS story_state_next")
-    # Stored as it is: DuckDB's compression of the state (to ~57%) cost more CPU than writing it twice as large
+    # Stored as it is: DuckDB's compression of the state (to ~57%) cost more CPU than writing it 1.75 times as large
     # (the 100k run's 237 MB, insert and checkpoint in that store: 2.8 s of CPU, 1.3 s uncompressed); every
     # run, incremental ones too, writes the whole state again.
     _sql(con, f"CREATE TABLE story_state_next (last_seq BIGINT, state BLOB {STATE_STORAGE}, part INTEGER DEFAULT 0)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import math
 import random
 import re
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 from newstrace import Article
 from newstrace.errors import ConfigError
 from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings, _MONTHS, _NOT_NAMES,
-                               _chains, _content_stems, _entities,
+                               CANDIDATE_KEYS, MIN_DOCS_FOR_IDF, _LOG_TF, _candidates, _chains, _content_stems,
+                               _entities, _newcomer, _push,
                                article_story_features, same_story, story_features, story_similarity,
                                time_factor)
 from newstrace.tokens import STOPWORDS, WORD_RE, stem
@@ -116,6 +118,62 @@ def test_clusterer_scores_equal_story_similarity() -> None:
             day = a.published.toordinal() if a.published else -(2**31)
             got = c._similarities(ids, w, day, every)
             assert got == pytest.approx([story_similarity(a, b, df=df) for b in fs[:n]], abs=1e-12)
+
+
+def test_the_newcomer_kernel_gives_the_numpy_weights_and_keys_to_the_bit() -> None:
+    """:func:`_newcomer` (one pass over a newcomer's terms) against the numpy lines it replaced: the same document
+    counts, ``log(df + 1)``, weights and key terms, below and above MIN_DOCS_FOR_IDF documents."""
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(60)]
+    fs = [StoryFeatures(f"d{i}", {w: rng.randint(1, 4) for w in rng.sample(words, 25)},
+                        {f"N{rng.randint(0, 30)}": 1, f"N{rng.randint(0, 30)}": 2}, D) for i in range(40)]
+    c = StoryClusterer()
+    for f in fs:
+        ids, counts = c._term_ids(f)
+        n = c.n_docs + 1
+        df, info = c._df.buf.copy(), c._info.buf.copy()  # the numpy lines of add() before session 22, on copies
+        df[ids] += 1
+        info["logdf"][ids] = np.log(df[ids] + 1.0)
+        idf = (math.log(n + 1) + 1.0) - info["logdf"][ids] if n >= MIN_DOCS_FOR_IDF else np.ones(len(ids))
+        raw_ref = _LOG_TF[counts] * idf
+        w_ref = raw_ref * np.where(info["name"][ids] != 0, c.settings.entity_weight, 1.0)
+        keys_ref = ids[np.lexsort((ids, -raw_ref))[:CANDIDATE_KEYS]]
+        raw, w = np.empty(len(ids)), np.empty(len(ids))
+        keys = _newcomer(ids, counts, c._df.buf, c._info.buf, c._log1(n), _LOG_TF, math.log(n + 1) + 1.0,
+                         n >= MIN_DOCS_FOR_IDF, float(c.settings.entity_weight), raw, w, CANDIDATE_KEYS)
+        assert raw.tobytes() == raw_ref.tobytes() and w.tobytes() == w_ref.tobytes()
+        assert keys.tolist() == keys_ref.tolist() and len(keys) == min(CANDIDATE_KEYS, len(ids))
+        assert c._df.buf.tobytes() == df.tobytes() and c._info.buf.tobytes() == info.tobytes()
+        c.n_docs = n
+    assert c.n_docs > MIN_DOCS_FOR_IDF
+
+
+def test_the_key_chains_walked_side_by_side_give_each_chains_latest_holders() -> None:
+    """:func:`_candidates` walks the chains of a newcomer's keys side by side; the result is that of walking each
+    chain alone: every key's ``recent`` latest holders (keys held by more than ``limit`` skipped), those sharing
+    the most keys first, then the latest, at most ``max_scored``, ascending."""
+    rng = np.random.default_rng(11)
+    n_terms, n_arts = 50, 400
+    held, head = np.zeros(n_terms, np.int64), np.full(n_terms, -1, np.int64)
+    node_art, node_next = np.zeros(n_arts * 6, np.int32), np.zeros(n_arts * 6, np.int64)
+    holders: list[list[int]] = [[] for _ in range(n_terms)]
+    nodes = 0
+    for a in range(n_arts):
+        keys = np.unique(rng.zipf(1.3, 6) % n_terms)
+        nodes = _push(keys, held, head, node_art, node_next, nodes, a)
+        for k in keys.tolist():
+            holders[k].append(a)
+    for _ in range(200):
+        keys = np.unique(rng.integers(0, n_terms, rng.integers(0, 12)))
+        limit, recent, cap = int(rng.integers(1, 120)), int(rng.integers(1, 20)), int(rng.integers(1, 40))
+        shared: dict[int, int] = {}
+        for k in keys.tolist():
+            if held[k] <= limit:
+                for a in holders[k][-recent:]:
+                    shared[a] = shared.get(a, 0) + 1
+        want = sorted(sorted(shared, key=lambda a: (shared[a], a))[-cap:])
+        got = _candidates(keys, held, head, node_art, node_next, limit, recent, cap)
+        assert got.tolist() == want
 
 
 def test_recent_cap_keeps_clustering_linear_and_state_round_trips() -> None:

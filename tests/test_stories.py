@@ -14,11 +14,10 @@ import pytest
 
 from newstrace import Article
 from newstrace.errors import ConfigError
-from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings, _MONTHS, _NOT_NAMES,
-                               CANDIDATE_KEYS, MIN_DOCS_FOR_IDF, _LOG_TF, _candidates, _chains, _content_stems,
-                               _entities, _newcomer, _push,
-                               article_story_features, same_story, story_features, story_similarity,
-                               time_factor)
+from newstrace.stories import (DEFAULT_STORY_THRESHOLD, DocFreq, StoryClusterer, StoryFeatures, StorySettings,
+                               _MONTHS, _NOT_NAMES, CANDIDATE_KEYS, MIN_DOCS_FOR_IDF, _LOG_TF, _candidates, _chains,
+                               _content_stems, _entities, _newcomer, _push, article_story_features, same_story,
+                               story_features, story_similarity, time_factor)
 from newstrace.tokens import STOPWORDS, WORD_RE, stem
 
 D = dt.date(2024, 3, 5)

@@ -839,7 +839,8 @@ class StoryClusterer:
         whether it is a name (weight scale ``entity_weight``, else 1) and the position table :meth:`_similarities`
         uses (all -1 between calls)."""
         info = np.zeros(self._df.n, _TERM_INFO)
-        info["logdf"] = np.log(self._df.view + 1.0)
+        df = self._df.view
+        info["logdf"] = self._log1(int(df.max()) if len(df) else 0)[df]  # the values _newcomer_py stores
         info["lut"] = -1
         info["name"] = self._entity.view
         self._info = _Growing(_TERM_INFO, info)
@@ -895,8 +896,9 @@ class StoryClusterer:
         return raw, raw * self._scale(ids)
 
     def _log1(self, n: int) -> np.ndarray:
-        """``log(d + 1)`` for every document count ``d`` up to ``n``, by numpy's ``log`` as :meth:`_derive` takes
-        it (so a term's value is the same whether computed while adding or on loading a saved state)."""
+        """``log(d + 1)`` for every document count ``d`` up to ``n``, by numpy's ``log``: the one source of a
+        term's value, whether it is computed while adding (:func:`_newcomer_py`) or on loading a saved state
+        (:meth:`_derive`)."""
         if len(self._log1_table) <= n:
             size = max(1024, 1 << (n + 1).bit_length())
             self._log1_table = np.log(np.arange(size, dtype=np.float64) + 1.0)
